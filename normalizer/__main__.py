@@ -1,0 +1,5 @@
+import sys
+
+from normalizer.cli import main
+
+sys.exit(main())

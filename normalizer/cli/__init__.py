@@ -1,0 +1,56 @@
+"""The ``normalizer`` command: a thin layer over the library.  Each subcommand lives in its own module with a
+``register(subparsers)`` function; add new ones to ``COMMANDS``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+COMMANDS = ["normalize", "resolve", "explain", "tables", "eval", "serve"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="normalizer",
+        description="Find entity mentions in multilingual text and resolve them to canonical IDs.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"normalizer.cli.{name}_cmd")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"normalizer.cli.{name}_cmd":
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def add_table_options(p: argparse.ArgumentParser) -> None:
+    """--tables / --no-bundled, shared by every command that builds a Normalizer."""
+    p.add_argument("--tables", nargs="+", default=[], metavar="PATH", help="extra alias table files or directories")
+    p.add_argument("--no-bundled", action="store_true", help="do not load the bundled tables (only --tables)")
+
+
+def make_normalizer(args: argparse.Namespace):  # noqa: ANN201
+    from normalizer import Normalizer
+
+    return Normalizer(args.tables, bundled=not args.no_bundled)

@@ -1,0 +1,89 @@
+"""Decisions: which hits become mentions (no overlaps) and which entity each mention names.
+
+Scoring says how good the evidence is; this module decides.  Rules, in order:
+
+* overlapping hits: the longer span wins, then the higher score, then the earlier start;
+* one entity behind the matched key: that entity;
+* several entities: an alias spelled exactly as in the text, then one in the caller's language, narrows the
+  set; what is still tied is reported as ambiguous (``id=None``) with the candidates, never guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .matcher import Hit
+from .tables import TableSet
+from .types import Alias, Candidate, Explanation, Mention
+
+SCORE_EXACT = 1.0
+SCORE_FOLDED = 0.95
+PENALTY_INFLECTED = 0.05
+
+
+def non_overlapping(items: Iterable, *, key=None) -> list:  # noqa: ANN001
+    """Greedy selection of non-overlapping spans: longest first, then best score, then leftmost.
+
+    Items need ``start``, ``end`` and ``score`` (or ``key`` giving a sort key for preference).
+    """
+    def pref(h):  # noqa: ANN001, ANN202
+        return key(h) if key else (-(h.end - h.start), -getattr(h, "score", 0.0), h.start)
+
+    chosen: list = []
+    taken: list[tuple[int, int]] = []
+    for h in sorted(items, key=pref):
+        if all(h.end <= a or h.start >= b for a, b in taken):
+            chosen.append(h)
+            taken.append((h.start, h.end))
+    return sorted(chosen, key=lambda h: h.start)
+
+
+def _match_score(span: str, alias: Alias, inflected: bool) -> tuple[float, str]:
+    if span == alias.text:
+        score, method = SCORE_EXACT, "exact"
+    else:
+        score, method = SCORE_FOLDED, "folded"
+    if inflected:
+        score = round(score - PENALTY_INFLECTED, 4)
+    return score, method
+
+
+def mention_from_hit(hit: Hit, source: str, tables: TableSet, *, lang: str | None, fold_steps=None) -> Mention:  # noqa: ANN001
+    span = source[hit.start:hit.end]
+    name_part = span
+    by_entity: dict[str, list[Alias]] = {}
+    for a in hit.aliases:
+        by_entity.setdefault(a.entity_id, []).append(a)
+
+    def best_alias(aliases: list[Alias]) -> Alias:
+        return max(aliases, key=lambda a: (a.text == name_part, lang is not None and a.lang == lang, -len(a.text)))
+
+    pool = dict(by_entity)
+    if len(pool) > 1:
+        exact = {i: al for i, al in pool.items() if any(a.text == name_part for a in al)}
+        if 0 < len(exact) < len(pool):
+            pool = exact
+    if len(pool) > 1 and lang:
+        same = {i: al for i, al in pool.items() if any(a.lang == lang for a in al)}
+        if 0 < len(same) < len(pool):
+            pool = same
+    candidates = []
+    for eid, aliases in by_entity.items():
+        ent = tables.entities[eid]
+        a = best_alias(aliases)
+        score, method = _match_score(name_part, a, hit.inflected)
+        candidates.append(Candidate(eid, ent.name, ent.type, score, a.text, method))
+    candidates.sort(key=lambda c: (-c.score, c.id))
+    explain = None
+    if fold_steps is not None:
+        explain = Explanation(hit.entry.key, tuple(fold_steps(span)), hit.rules)
+    if len(pool) == 1:
+        eid = next(iter(pool))
+        ent = tables.entities[eid]
+        a = best_alias(pool[eid])
+        score, method = _match_score(name_part, a, hit.inflected)
+        return Mention(span, hit.start, hit.end, eid, ent.name, ent.type, score, method, a.text, a.lang,
+                       hit.inflected, False, tuple(candidates) if len(candidates) > 1 else (), explain)
+    top = candidates[0]
+    return Mention(span, hit.start, hit.end, None, None, None, top.score / len(pool), top.method, top.alias,
+                   "und", hit.inflected, True, tuple(c for c in candidates if c.id in pool), explain)
