@@ -121,6 +121,7 @@ class AliasMatcher:
                 self.entries[key] = KeyEntry(key, tuple(aliases), True, needs_article=True)
         self._patterns = [(k if e.arabic else " " + k) for k, e in self.entries.items()]
         self._keys = list(self.entries)
+        self.key_list = self._keys  # public, read-only: every folded key, in automaton order
         self.max_key_len = max((len(p) for p in self._patterns), default=0)
         self._ac = (ahocorasick_rs.AhoCorasick(self._patterns, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
                     if self._patterns else None)

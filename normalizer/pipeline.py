@@ -9,7 +9,7 @@ from .decide import mention_from_hit, non_overlapping
 from .fold import Folder, default_folder
 from .matcher import AliasMatcher
 from .tables import TableSet, bundled_dir, load_tables
-from .types import Entity, Result
+from .types import Candidate, Entity, Result
 
 MAX_TEXT_CHARS = 50_000_000
 
@@ -58,3 +58,29 @@ class Normalizer:
         steps = self.folder.steps_for if explain else None
         mentions = tuple(mention_from_hit(h, text, self.tables, lang=lang, fold_steps=steps) for h in hits)
         return Result(text, mentions, lang)
+
+    def resolve(self, name: str, *, limit: int = 5, lang: str | None = None) -> list[Candidate]:
+        """Ranked candidate entities for one name (no running text): best first, at most ``limit``."""
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a str, not {type(name).__name__}")
+        from .resolve import resolve_name
+
+        return resolve_name(self, name, limit=limit, lang=lang)
+
+    def search_entities(self, query: str, *, limit: int = 20) -> list[Entity]:
+        """Entities whose name or an alias starts with (or contains) ``query`` after folding; best first."""
+        key = self.folder.fold_key(query)
+        if not key:
+            return []
+        scored: list[tuple[int, str, Entity]] = []
+        for ent in self.tables.entities.values():
+            best = None
+            for a in ent.aliases:
+                k = self.folder.fold_key(a.text)
+                rank = 0 if k == key else 1 if k.startswith(key) else 2 if key in k else None
+                if rank is not None and (best is None or rank < best):
+                    best = rank
+            if best is not None:
+                scored.append((best, ent.name, ent))
+        scored.sort(key=lambda t: (t[0], t[1]))
+        return [e for _, _, e in scored[:limit]]
