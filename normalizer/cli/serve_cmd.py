@@ -1,0 +1,114 @@
+"""``normalizer serve``: run the HTTP API with uvicorn (the tables load once, at start)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+
+from . import add_table_options, make_normalizer
+
+EXAMPLE = """example:
+  normalizer serve --port 8000                                   # bundled tables
+  normalizer serve --tables my_table.yaml --no-bundled --allow-reload --workers 2
+  curl -s localhost:8000/normalize -H 'Content-Type: application/json' \\
+      -d '{"text": "MİT\\u0027in Daesh operasyonu", "lang": "tr"}'
+docs: http://127.0.0.1:8000/docs
+"""
+
+
+def _positive(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {n}")
+    return n
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="run the HTTP API (FastAPI + uvicorn)",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--workers", type=_positive, default=1, help="worker processes (default 1)")
+    p.add_argument(
+        "--allow-reload",
+        action="store_true",
+        help="enable POST /admin/reload (re-reads the table files, swaps them atomically)",
+    )
+    p.add_argument(
+        "--max-body-bytes", type=_positive, default=1_000_000, help="request body limit (default 1 MB)"
+    )
+    p.add_argument(
+        "--max-batch-items", type=_positive, default=1000, help="items per /normalize/batch (default 1000)"
+    )
+    p.add_argument(
+        "--max-text-chars", type=_positive, default=200_000, help="characters per text (default 200000)"
+    )
+    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    p.add_argument("--no-access-log", action="store_true", help="do not log every request")
+    add_table_options(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+    from api.state import SIGNAL_ENV, Settings
+    from normalizer import TableError
+
+    try:
+        norm = make_normalizer(args)  # fail fast, before any worker starts
+    except TableError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    settings = Settings(
+        tables=tuple(args.tables),
+        bundled=not args.no_bundled,
+        allow_reload=args.allow_reload,
+        max_body_bytes=args.max_body_bytes,
+        max_batch_items=args.max_batch_items,
+        max_text_chars=args.max_text_chars,
+    )
+    print(
+        f"normalizer API: {norm.entity_count} entities, {norm.alias_count} aliases, tables {norm.version}; "
+        f"docs at http://{args.host}:{args.port}/docs",
+        file=sys.stderr,
+        flush=True,
+    )
+    common = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": args.log_level,
+        "access_log": not args.no_access_log,
+        "timeout_graceful_shutdown": 10,
+    }
+    if args.workers == 1:
+        app = create_app(
+            norm,
+            tables=settings.tables,
+            bundled=settings.bundled,
+            allow_reload=settings.allow_reload,
+            max_body_bytes=settings.max_body_bytes,
+            max_batch_items=settings.max_batch_items,
+            max_text_chars=settings.max_text_chars,
+        )
+        uvicorn.run(app, **common)
+        return 0
+    # Several processes: each worker imports the app factory and reads the settings from the environment.
+    os.environ.update(settings.to_env())
+    signal_dir = tempfile.mkdtemp(prefix="normalizer-serve-") if args.allow_reload else None
+    if signal_dir:
+        os.environ[SIGNAL_ENV] = os.path.join(signal_dir, "reload")
+    try:
+        uvicorn.run("api.app:app_from_env", factory=True, workers=args.workers, **common)
+    finally:
+        if signal_dir:
+            shutil.rmtree(signal_dir, ignore_errors=True)
+    return 0
