@@ -1,0 +1,225 @@
+"""``normalizer normalize``: batch-normalise JSONL, CSV/TSV or plain-text files (a thin layer over
+:mod:`normalizer.batch`)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from types import FrameType
+from typing import IO, Any
+
+from . import add_table_options, make_normalizer
+
+EXAMPLE = """examples:
+  normalizer normalize examples/news.txt                       # one record per line -> JSONL on stdout
+  normalizer normalize articles.jsonl --field body --replace --output out.jsonl --workers 2
+  normalizer normalize sheet.csv --field text --to csv --output sheet.out.csv
+  cat news.jsonl | normalizer normalize - --no-bundled --tables my.yaml | jq .mentions
+  normalizer normalize eski.txt --encoding cp1254 --paragraphs   # Turkish Windows file, one record per paragraph
+
+output:
+  JSONL/CSV record in -> the same record plus "mentions" (and "normalized" with --replace); txt line/paragraph in
+  -> {"_line": n, "text": ..., "mentions": [...]}.  With --to csv: the input columns plus _line, entity_ids,
+  canonical_names (joined by |), normalized (with --replace) and _error.  Output is always UTF-8.
+
+nothing lost:
+  Every input record gives exactly one output record, in input order: its result, or an error record
+  {"_line": 17, "_error": {"code": ..., "message": ...}} (codes: invalid_json, not_an_object, missing_field,
+  not_a_string, invalid_encoding, field_count, csv_syntax, normalize_failed, internal_error).
+  Blank lines are skipped in JSONL/CSV (they are records in txt).  A summary goes to stderr.
+  --output writes a temporary file beside OUT and renames it into place only when the run is complete.
+
+exit status:
+  0 all records normalised (or --keep-going);  1 some records failed (their error records were written);
+  2 bad usage, unreadable input, bad header, or an invalid table;  130 interrupted (Ctrl-C);  143 SIGTERM.
+"""
+
+
+class Terminated(Exception):
+    """Raised in the main thread by the SIGTERM handler so cleanup runs."""
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "normalize",
+        help="normalise JSONL/CSV/TSV/txt files (or stdin) to JSONL or CSV",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("files", nargs="*", metavar="FILE", help="input files; '-' or none reads stdin")
+    p.add_argument(
+        "--format",
+        choices=["jsonl", "csv", "tsv", "txt"],
+        help="input format (default: from the extension; JSONL for stdin)",
+    )
+    p.add_argument("--field", default="text", help="JSON key or CSV column holding the text (default: text)")
+    p.add_argument("--id-field", default="id", help="field copied into error records (default: id)")
+    p.add_argument("--output", "-o", metavar="OUT", help="write here (atomically) instead of stdout")
+    p.add_argument(
+        "--workers",
+        "-j",
+        type=int,
+        default=1,
+        metavar="N",
+        help="worker processes (default 1; 0 = one per CPU); output order is kept",
+    )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="add 'normalized': the text with each resolved mention replaced by its canonical name",
+    )
+    p.add_argument("--to", choices=["jsonl", "csv"], default="jsonl", help="output format (default: jsonl)")
+    p.add_argument(
+        "--paragraphs", action="store_true", help="txt input: one record per blank-line separated paragraph"
+    )
+    p.add_argument("--encoding", default="utf-8", help="input encoding, e.g. cp1254 (default: utf-8)")
+    p.add_argument("--keep-going", action="store_true", help="exit 0 even if some records failed")
+    p.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="no progress bar, and no summary unless some records failed",
+    )
+    p.add_argument("--lang", default=None, help="language of all texts (e.g. tr), if known")
+    add_table_options(p)
+    p.set_defaults(func=run)
+
+
+def _progress_bar(total: int | None) -> tuple[Any, Any]:
+    from tqdm import tqdm
+
+    bar = tqdm(
+        total=total,
+        unit="B",
+        unit_scale=True,
+        unit_divisor=1024,
+        file=sys.stderr,
+        dynamic_ncols=True,
+        desc="normalize",
+        smoothing=0.1,
+    )
+    state = {"records": 0}
+
+    def update(summary: Any) -> None:
+        bar.update(summary.nbytes - bar.n)
+        if summary.written - state["records"] >= 1000 or summary.written < 1000:
+            state["records"] = summary.written
+            rate = summary.written / summary.seconds if summary.seconds else 0
+            bar.set_postfix_str(
+                f"{summary.written:,} records, {rate:,.0f} rec/s, {summary.errors} errors", refresh=False
+            )
+
+    return bar, update
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise Terminated()
+
+
+def run(args: argparse.Namespace) -> int:
+    from normalizer.batch import BatchOptions, run_batch
+    from normalizer.batch_io import AtomicOutput, InputError, Source, check_encoding, open_source
+    from normalizer.tables import TableError
+
+    def fail(msg: str) -> int:
+        print(f"normalizer normalize: error: {msg}", file=sys.stderr)
+        return 2
+
+    workers = args.workers if args.workers > 0 else (os.cpu_count() or 1)
+    if args.workers < 0:
+        return fail("--workers must be 0 or more")
+    if args.paragraphs and args.format not in (None, "txt"):
+        return fail("--paragraphs needs txt input")
+    swallowed = [
+        t for t in args.tables if os.path.splitext(t)[1].lower() in (".jsonl", ".ndjson", ".csv", ".txt")
+    ]
+    if not args.files and swallowed:
+        return fail(
+            f"--tables took {swallowed[0]!r} as a table: put the input FILE before --tables "
+            "(e.g. normalizer normalize news.jsonl --tables my.yaml)"
+        )
+    sources: list[Source] = []
+    sink: AtomicOutput | None = None
+    bar = None
+    old_term = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        encoding = check_encoding(args.encoding)
+        files = args.files or ["-"]
+        if files.count("-") > 1:
+            return fail("stdin ('-') can be read only once")
+        for path in files:
+            sources.append(open_source(path, args.format, sys.stdin.buffer))
+        if args.paragraphs and any(s.fmt != "txt" for s in sources):
+            return fail("--paragraphs needs txt input")
+        try:
+            norm = make_normalizer(args)
+        except TableError as exc:
+            return fail(f"invalid table:\n{exc}")
+        except OSError as exc:
+            return fail(f"cannot read a table: {exc}")
+        opts = BatchOptions(
+            field=args.field,
+            id_field=args.id_field or None,
+            replace=args.replace,
+            to=args.to,
+            paragraphs=args.paragraphs,
+            encoding=encoding,
+            lang=args.lang,
+        )
+        if args.output and args.output != "-":
+            sink = AtomicOutput(args.output)
+            out: IO[bytes] = sink.file
+        else:
+            out = sys.stdout.buffer
+        progress = None
+        if not args.quiet and sys.stderr.isatty():
+            sizes = [s.size for s in sources]
+            bar, progress = _progress_bar(sum(sizes) if None not in sizes else None)  # type: ignore[arg-type]
+        interactive = sink is None and any(s.size is None for s in sources)
+        summary = run_batch(
+            sources,
+            out,
+            opts,
+            tables=args.tables,
+            bundled=not args.no_bundled,
+            workers=workers,
+            normalizer=norm,
+            flush=interactive and workers == 1,
+            progress=progress,
+        )
+        if sink is not None:
+            sink.commit()
+            sink = None
+        else:
+            out.flush()
+    except InputError as exc:
+        return fail(str(exc))
+    except KeyboardInterrupt:
+        print("normalizer normalize: interrupted; no output file written", file=sys.stderr)
+        return 130
+    except Terminated:
+        print("normalizer normalize: terminated; no output file written", file=sys.stderr)
+        return 143
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the reader went away (e.g. `| head`)
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, old_term)
+        if bar is not None:
+            bar.close()
+        if sink is not None:
+            sink.discard()
+        for s in sources:
+            if s.stream is not sys.stdin.buffer:
+                s.stream.close()
+    if not args.quiet or summary.errors:
+        print(f"normalizer normalize: {summary.format()}", file=sys.stderr)
+        for line in summary.first_errors:
+            print(f"  {line}", file=sys.stderr)
+        if summary.errors > len(summary.first_errors):
+            print(
+                f"  ... and {summary.errors - len(summary.first_errors)} more error records", file=sys.stderr
+            )
+    return 1 if summary.errors and not args.keep_going else 0
