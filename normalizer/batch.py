@@ -13,7 +13,7 @@ per-record work in :mod:`normalizer.batch_record`.
 >>> out = io.BytesIO()
 >>> s = run_batch([src], out, BatchOptions(), normalizer=Normalizer(bundled=False))
 >>> (s.read, s.written, s.errors), out.getvalue().splitlines()[1]
-((2, 2, 1), b'{"_line": 2, "_error": {"code": "invalid_json", "message": "Expecting value at column 1"}}')
+((2, 2, 1), b'{"_line": 2, "_error": {"code": "invalid_json", "message": "Expecting value: column 1"}}')
 """
 
 from __future__ import annotations
