@@ -1,0 +1,307 @@
+"""Load test of the HTTP API on 127.0.0.1: starts ``normalizer serve`` itself (1 and 2 workers), sends
+``POST /normalize`` with ~1 KB news paragraphs (EN and TR) at 1, 8 and 64 concurrent clients, and compares with
+the library's in-process throughput on the same paragraphs.  Bounded: each level stops after ``--seconds`` or
+``--max-requests``, whichever comes first.  Writes a Markdown table to benchmarks/results/loadtest.md.
+
+    python benchmarks/loadtest.py                     # bundled tables, workers 1 and 2, clients 1/8/64
+    python benchmarks/loadtest.py --seconds 3 --workers 1 --clients 8
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "results" / "loadtest.md"
+
+PARAGRAPHS = [
+    (
+        "en",
+        "Turkish intelligence (MIT) said on Tuesday that it had detained a senior Islamic State operative in "
+        "a joint operation with police in Istanbul, after months of surveillance along the border with Syria. "
+        "According to Anadolu Agency, the suspect had travelled from Idlib through Hatay and was planning attacks "
+        "in Ankara. Officials said the cell was linked to ISIS networks in Iraq and had received money transfers "
+        "from Gaziantep. The United Nations has repeatedly warned that Daesh remnants in the desert east of Deir "
+        "ez-Zor are regrouping, while the Syrian Democratic Forces still hold thousands of detainees in camps such "
+        "as al-Hol. Türkiye considers the YPG, the backbone of the SDF, an extension of the PKK.",
+    ),
+    (
+        "en",
+        "The Syrian National Army, backed by Ankara, clashed with SDF fighters near Manbij overnight, a war "
+        "monitor said. The Syrian Observatory for Human Rights reported at least twelve dead. In Damascus, the "
+        "foreign ministry condemned what it called a violation of Syrian sovereignty, while Russia urged restraint. "
+        "Iraqi officials in Baghdad said they were watching the situation closely, fearing that Islamic State "
+        "cells could exploit the chaos. NATO allies have asked Türkiye to coordinate with the US-led coalition. "
+        "Hayat Tahrir al-Sham, which controls much of Idlib province, has not commented on the fighting so far, "
+        "and the Kurdistan Regional Government in Erbil called for calm in a short statement on Wednesday.",
+    ),
+    (
+        "tr",
+        "Millî İstihbarat Teşkilatı (MİT), DEAŞ'ın sözde yöneticilerinden birini Suriye'de düzenlediği "
+        "operasyonla yakaladı. Anadolu Ajansı'nın haberine göre şüpheli, Türkiye'ye getirilerek Ankara'da "
+        "tutuklandı. Güvenlik kaynakları, örgütün Irak ve Suriye'deki yapılanmasını çözmek için çalışmaların "
+        "sürdüğünü belirtti. İçişleri Bakanlığı, İstanbul ve Gaziantep'te eş zamanlı operasyonlarda on iki "
+        "şüphelinin gözaltına alındığını açıkladı. PKK/YPG'nin Tel Rıfat ve Münbiç'teki varlığına da dikkat "
+        "çeken yetkililer, sınır hattındaki tedbirlerin artırıldığını söyledi. Birleşmiş Milletler ise bölgedeki "
+        "insani durumun kötüleştiği uyarısında bulundu ve Halep çevresindeki kamplara yardım çağrısı yaptı.",
+    ),
+    (
+        "tr",
+        "Türk Silahlı Kuvvetleri, Fırat Kalkanı Harekâtı bölgesinde terör örgütü DEAŞ'a yönelik yeni bir "
+        "operasyon başlattı. Milli Savunma Bakanlığı'nın açıklamasına göre El Bab ve Cerablus çevresinde "
+        "mevziler ele geçirildi. Suriye Milli Ordusu unsurlarının da katıldığı harekâtta, IŞİD militanlarının "
+        "kullandığı tüneller imha edildi. Açıklamada, Irak'ın kuzeyindeki Kandil ve Sincar bölgelerinde PKK'ya "
+        "karşı hava harekâtının sürdüğü de belirtildi. Dışişleri Bakanlığı, Şam yönetimi ile Rusya'nın "
+        "açıklamalarını değerlendirirken, NATO müttefiklerine terörle mücadelede dayanışma çağrısında bulundu. "
+        "Hatay ve Kilis valilikleri sınır kapılarında ek güvenlik önlemleri alındığını duyurdu.",
+    ),
+]
+
+
+@dataclass
+class Level:
+    workers: int
+    clients: int
+    requests: int
+    errors: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    client_cpu: float  # fraction of one core used by this load generator
+    server_cpu: float  # fraction of one core used by the server processes
+
+    @property
+    def server_cpu_ms(self) -> float:
+        """Server CPU time per request (independent of other load on the machine)."""
+        return self.server_cpu * self.seconds / self.requests * 1000 if self.requests else 0.0
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime+stime of a process and its direct children (Linux /proc; 0 elsewhere)."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0.0
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = entry.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.parent.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def start_server(workers: int, table_args: list[str]) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "normalizer",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+        *table_args,
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {proc.stderr.read().decode() if proc.stderr else ''}")
+        try:
+            if httpx.get(url + "/health", timeout=2).status_code == 200:
+                return proc, url
+        except httpx.TransportError:
+            time.sleep(0.1)
+    proc.kill()
+    raise TimeoutError("server did not start within 60 s")
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=15)
+
+
+async def run_level(
+    url: str, clients: int, seconds: float, max_requests: int, warmup: float, server_pid: int, workers: int
+) -> Level:
+    bodies = [{"text": text, "lang": lang} for lang, text in PARAGRAPHS]
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    latencies: list[float] = []
+    errors = 0
+    sent = 0
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=10) as client:
+
+        async def worker(i: int, until: float, record: bool) -> None:
+            nonlocal errors, sent
+            k = i
+            while time.monotonic() < until and (not record or sent < max_requests):
+                if record:
+                    sent += 1
+                t0 = time.perf_counter()
+                try:
+                    r = await client.post("/normalize", json=bodies[k % len(bodies)])
+                    ok = r.status_code == 200 and bool(r.json()["mentions"])
+                except httpx.HTTPError:
+                    ok = False
+                if record:
+                    latencies.append(time.perf_counter() - t0)
+                    errors += not ok
+                k += 1
+
+        await asyncio.gather(*(worker(i, time.monotonic() + warmup, False) for i in range(clients)))
+        cpu0, scpu0, t0 = time.process_time(), cpu_seconds(server_pid), time.perf_counter()
+        await asyncio.gather(*(worker(i, time.monotonic() + seconds, True) for i in range(clients)))
+        elapsed = time.perf_counter() - t0
+        cpu, scpu = time.process_time() - cpu0, cpu_seconds(server_pid) - scpu0
+    q = statistics.quantiles(latencies, n=100, method="inclusive")
+    return Level(
+        workers,
+        clients,
+        len(latencies),
+        errors,
+        elapsed,
+        q[49] * 1000,
+        q[98] * 1000,
+        cpu / elapsed,
+        scpu / elapsed,
+    )
+
+
+def library_throughput(table_args: list[str], seconds: float) -> tuple[float, float, int, str]:
+    """calls/s and CPU ms/call of Normalizer.normalize on the same paragraphs, in this process, one thread."""
+    from normalizer import Normalizer
+
+    tables = table_args[table_args.index("--tables") + 1 :] if "--tables" in table_args else []
+    tables = [t for t in tables if not t.startswith("--")]
+    n = Normalizer(tables, bundled="--no-bundled" not in table_args)
+    for lang, text in PARAGRAPHS:
+        n.normalize(text, lang)
+    calls, t0, cpu0 = 0, time.perf_counter(), time.process_time()
+    while time.perf_counter() - t0 < seconds:
+        for lang, text in PARAGRAPHS:
+            n.normalize(text, lang)
+        calls += len(PARAGRAPHS)
+    rate, cpu_ms = calls / (time.perf_counter() - t0), (time.process_time() - cpu0) / calls * 1000
+    mentions = sum(len(n.normalize(text, lang).mentions) for lang, text in PARAGRAPHS)
+    return rate, cpu_ms, mentions, n.version
+
+
+def report(
+    levels: list[Level],
+    lib_rate: float,
+    lib_cpu_ms: float,
+    mentions: int,
+    version: str,
+    args: argparse.Namespace,
+) -> str:
+    size = statistics.mean(len(t.encode()) for _, t in PARAGRAPHS)
+    lines = [
+        "# HTTP API load test",
+        "",
+        f"`{' '.join(['python', 'benchmarks/loadtest.py', *sys.argv[1:]])}` on {platform.node() or 'localhost'}: "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, tables {version}, client and server on the "
+        "same machine (127.0.0.1).",
+        "",
+        f"Requests: `POST /normalize` with {len(PARAGRAPHS)} news paragraphs (EN and TR, {size:.0f} bytes on "
+        f"average, {mentions / len(PARAGRAPHS):.1f} mentions each); {args.seconds:g} s per level after "
+        f"{args.warmup:g} s warm-up, at most {args.max_requests} requests; server with `--no-access-log`.",
+        "",
+        f"In-process library: **{lib_rate:,.0f} calls/s** of `Normalizer.normalize` on the same paragraphs "
+        f"(one thread; {lib_cpu_ms:.2f} ms CPU per call).",
+        "",
+        "| workers | clients | requests | req/s | p50 ms | p99 ms | errors | req/s ÷ library | "
+        "server CPU ms/req | server CPU | client CPU |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for lv in levels:
+        lines.append(
+            f"| {lv.workers} | {lv.clients} | {lv.requests} | {lv.rps:,.0f} | {lv.p50_ms:.2f} | "
+            f"{lv.p99_ms:.2f} | {lv.errors} | {lv.rps / lib_rate:.2f} | {lv.server_cpu_ms:.2f} | {lv.server_cpu:.0%} | "
+            f"{lv.client_cpu:.0%} |"
+        )
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    lines += [
+        "",
+        "server CPU ms/req: CPU time of the server processes per request, to compare with the library's "
+        "CPU per call (unaffected by other load). CPU columns: share of one core used by the server / by "
+        f"this load generator (httpx); they compete for the same cores. Load average at the end: {load:.2f}.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--clients", type=int, nargs="+", default=[1, 8, 64])
+    ap.add_argument("--seconds", type=float, default=5.0, help="measured seconds per level")
+    ap.add_argument("--warmup", type=float, default=1.0)
+    ap.add_argument("--max-requests", type=int, default=50_000, help="cap per level")
+    ap.add_argument("--tables", nargs="+", default=[], help="table files (default: the bundled tables)")
+    ap.add_argument("--no-bundled", action="store_true")
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args()
+    table_args = (["--tables", *args.tables] if args.tables else []) + (
+        ["--no-bundled"] if args.no_bundled else []
+    )
+
+    lib_rate, lib_cpu_ms, mentions, version = library_throughput(table_args, seconds=3.0)
+    print(f"library in-process: {lib_rate:,.0f} calls/s, {lib_cpu_ms:.2f} ms CPU/call", flush=True)
+    levels: list[Level] = []
+    for workers in args.workers:
+        proc, url = start_server(workers, table_args)
+        try:
+            for clients in args.clients:
+                lv = asyncio.run(
+                    run_level(url, clients, args.seconds, args.max_requests, args.warmup, proc.pid, workers)
+                )
+                levels.append(lv)
+                print(
+                    f"workers={workers} clients={clients}: {lv.rps:,.0f} req/s, p50 {lv.p50_ms:.2f} ms, "
+                    f"p99 {lv.p99_ms:.2f} ms, errors {lv.errors}",
+                    flush=True,
+                )
+        finally:
+            stop_server(proc)
+    text = report(levels, lib_rate, lib_cpu_ms, mentions, version, args)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
+    return 1 if any(lv.errors for lv in levels) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
