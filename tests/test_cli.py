@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -368,3 +369,37 @@ def test_help_has_an_example(command: str) -> None:
     p = cli(command, "--help")
     assert p.returncode == 0
     assert f"normalizer {command} " in p.stdout.decode().split("example", 1)[1]
+
+
+def test_stdin_records_come_out_as_they_go_in() -> None:
+    """A long-running producer (tail -f | normalizer normalize -) sees each record's result at once."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "normalizer", "normalize", "-", *TABLE],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        for i, text in enumerate(["MİT'in Daesh operasyonu", "Suriye'de IŞİD"]):
+            proc.stdin.write(json.dumps({"id": i, "text": text}).encode() + b"\n")
+            proc.stdin.flush()
+            ready, _, _ = select.select([proc.stdout], [], [], 60)
+            assert ready, "no output while stdin is still open"
+            assert json.loads(proc.stdout.readline())["id"] == i
+    finally:
+        proc.stdin.close()
+        assert proc.wait(timeout=30) == 0
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_write_error_is_exit_2() -> None:
+    with open("/dev/full", "wb") as full:
+        p = subprocess.run(
+            [sys.executable, "-m", "normalizer", "normalize", str(FIX / "mixed.jsonl"), *TABLE],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=60,
+        )
+    assert p.returncode == 2
+    assert b"No space left" in p.stderr

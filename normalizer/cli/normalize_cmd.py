@@ -196,15 +196,16 @@ def run(args: argparse.Namespace) -> int:
             out.flush()
     except InputError as exc:
         return fail(str(exc))
-    except KeyboardInterrupt:
-        print("normalizer normalize: interrupted; no output file written", file=sys.stderr)
-        return 130
-    except Terminated:
-        print("normalizer normalize: terminated; no output file written", file=sys.stderr)
-        return 143
+    except (KeyboardInterrupt, Terminated) as exc:
+        what, status = ("terminated", 143) if isinstance(exc, Terminated) else ("interrupted", 130)
+        kept = f"; {args.output} not written" if sink is not None else ""
+        print(f"normalizer normalize: {what}{kept}", file=sys.stderr)
+        return status
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the reader went away (e.g. `| head`)
         return 0
+    except OSError as exc:  # a read error mid-file, a full disk
+        return fail(f"{exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}")
     finally:
         signal.signal(signal.SIGTERM, old_term)
         if bar is not None:
