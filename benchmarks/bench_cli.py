@@ -4,7 +4,8 @@
     python benchmarks/bench_cli.py --size-mb 1024 --cache-dir /tmp/normalizer-bench --workers 2 --delete
 
 The CLI runs as a subprocess (bundled tables unless --tables/--no-bundled), reading the file and writing JSONL to
-/dev/null; the peak RSS of the main process and of the whole process tree is sampled from /proc every 0.2 s.
+/dev/null; the peak RSS of the main process and of the whole process tree is sampled from /proc every 0.2 s, and
+the CPU time of the CLI and its workers is taken from getrusage.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import time
@@ -78,6 +80,8 @@ def run(path: Path, workers: int, extra: list[str]) -> dict[str, float]:
         "--quiet",
         *extra,
     ]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load = os.getloadavg()[0]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak_main = peak_tree = 0
@@ -89,11 +93,15 @@ def run(path: Path, workers: int, extra: list[str]) -> dict[str, float]:
         samples.append(tree)
         time.sleep(0.2)
     seconds = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # includes the pool workers the CLI joined
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.read().decode()[-2000:]}")
     q = max(1, len(samples) // 4)
     return {
         "seconds": seconds,
+        "cpu_seconds": cpu,
+        "load_before": load,
         "peak_main_mb": peak_main / 1024,
         "peak_tree_mb": peak_tree / 1024,
         "tree_first_quarter_mb": max(samples[:q], default=0) / 1024,
@@ -143,15 +151,19 @@ def main() -> int:
         return 0
     print(f"input: {path.name}, {size:.1f} MB, {n:,} records, {os.cpu_count()} CPUs (times include start-up)")
     print(
-        f"{'workers':>7} {'seconds':>8} {'records/s':>10} {'MB/s':>6} {'peak RSS main':>14} {'peak RSS all':>13} "
-        f"{'RSS 1st/last quarter':>21}"
+        f"{'workers':>7} {'seconds':>8} {'CPU s':>7} {'records/s':>10} {'MB/s':>6} {'peak RSS main':>14} "
+        f"{'peak RSS all':>13} {'RSS 1st/last quarter':>21} {'load':>5}"
     )
     for r in rows:
         print(
-            f"{r['workers']:>7} {r['seconds']:>8.1f} {r['records_per_s']:>10,.0f} {r['mb_per_s']:>6.2f} "
-            f"{r['peak_main_mb']:>11.0f} MB {r['peak_tree_mb']:>10.0f} MB "
-            f"{r['tree_first_quarter_mb']:>9.0f} / {r['tree_last_quarter_mb']:.0f} MB"
+            f"{r['workers']:>7} {r['seconds']:>8.1f} {r['cpu_seconds']:>7.1f} {r['records_per_s']:>10,.0f} "
+            f"{r['mb_per_s']:>6.2f} {r['peak_main_mb']:>11.0f} MB {r['peak_tree_mb']:>10.0f} MB "
+            f"{r['tree_first_quarter_mb']:>15.0f} / {r['tree_last_quarter_mb']:.0f} MB {r['load_before']:>5.1f}"
         )
+    print(
+        "CPU s: user+sys of the CLI and its workers; load: 1-minute load average when the run started "
+        "(other jobs on the machine slow the runs down)"
+    )
     return 0
 
 
