@@ -11,14 +11,47 @@ Scoring says how good the evidence is; this module decides.  Rules, in order:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
 
+import yaml
+
+from .fold import DATA_DIR
 from .matcher import Hit
 from .tables import TableSet
 from .types import Alias, Candidate, Explanation, Mention
 
 SCORE_EXACT = 1.0
 SCORE_FOLDED = 0.95
+SCORE_DERIVED = 0.9  # an acronym derived from a multi-word name (Islamic State -> IS)
 PENALTY_INFLECTED = 0.05
+DERIVED = "derived:"
+
+
+class Thresholds:
+    """Decision thresholds from ``data/decide.yaml``: per entity type, single- vs multi-token candidates."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        data = yaml.safe_load((path or DATA_DIR / "decide.yaml").read_text(encoding="utf-8"))
+        self.default = data["default"]
+        self.types: dict[str, dict[str, float]] = data.get("types", {})
+        self.margin = float(data.get("ambiguity_margin", 0.03))
+        self.min_key_letters = int(data.get("min_key_letters", 2))
+        self.resolve_floor = float(data.get("resolve_floor", 0.5))
+
+    def threshold(self, etype: str, name_tokens: int) -> float:
+        t = self.types.get(etype, self.default)
+        return float(t["single_token"] if name_tokens <= 1 else t["multi_token"])
+
+
+def pick(scored: list[tuple[float, Any]], margin: float) -> tuple[Any | None, list[tuple[float, Any]]]:
+    """Best-first list; the best wins only if it leads the next *other entity* by more than ``margin``."""
+    scored = sorted(scored, key=lambda t: -t[0])
+    if not scored:
+        return None, []
+    if len(scored) > 1 and scored[0][0] - scored[1][0] <= margin:
+        return None, scored
+    return scored[0][1], scored
 
 
 def non_overlapping(items: Iterable, *, key=None) -> list:  # noqa: ANN001
@@ -39,7 +72,9 @@ def non_overlapping(items: Iterable, *, key=None) -> list:  # noqa: ANN001
 
 
 def _match_score(span: str, alias: Alias, inflected: bool) -> tuple[float, str]:
-    if span == alias.text:
+    if alias.source.startswith(DERIVED):
+        score, method = SCORE_DERIVED, "variant"
+    elif span == alias.text:
         score, method = SCORE_EXACT, "exact"
     else:
         score, method = SCORE_FOLDED, "folded"

@@ -148,6 +148,8 @@ class Folded:
         """
         ostart = self.orig(start)
         oend = self.orig(end)
+        if oend <= ostart and end > start:  # the span lies inside one expanded character
+            oend = self.orig(end - 1) + 1
         if end > start and end < len(self.text) and self.text[end] != " ":
             # end inside a word (a fused suffix follows): stop right after the last matched character
             oend = max(self.orig(end - 1) + 1, ostart)
@@ -182,7 +184,10 @@ class Folder:
     @lru_cache(maxsize=65536)  # noqa: B019  (one Folder per process; the cache is the point)
     def fold_char(self, ch: str) -> str:
         out = self.trace_char(ch)[0]
-        return " " if out and not out.strip() else out
+        if out and not out.strip():
+            return " "
+        # a character that expands to several (¼ -> "1⁄4") stays one word: a break inside it would split it
+        return out.replace(" ", "") if len(out) > 1 else out
 
     def steps_for(self, text: str) -> tuple[str, ...]:
         """Names of the fold steps that change any character of ``text``, in rule order (for explain)."""

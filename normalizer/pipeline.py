@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from .decide import mention_from_hit, non_overlapping
+from dataclasses import replace
+
+from .decide import DERIVED, Thresholds, mention_from_hit, non_overlapping
 from .fold import Folder, default_folder
 from .matcher import AliasMatcher
+from .spans import VariantIndex, load_stopwords, tokenize
 from .tables import TableSet, bundled_dir, load_tables
-from .types import Candidate, Entity, Result
+from .types import Alias, Candidate, Entity, Result
+from .variant_pass import context_pass, variant_mentions
+from .variants import Variants, default_variants, derive_acronyms
 
 MAX_TEXT_CHARS = 50_000_000
 
@@ -22,13 +27,39 @@ class Normalizer:
     [('MİT', 'org:mit-turkey'), ('Daesh', 'org:isis')]
     """
 
-    def __init__(self, tables: Sequence[str | Path] = (), *, bundled: bool = True, folder: Folder | None = None) -> None:
+    def __init__(self, tables: Sequence[str | Path] = (), *, bundled: bool = True, folder: Folder | None = None,
+                 variants: bool = True, context: bool = True) -> None:
         if isinstance(tables, (str, Path)):
             tables = [tables]
         self.folder = folder or default_folder()
+        self.use_variants = variants
+        self.use_context = context
         paths: list[str | Path] = ([bundled_dir()] if bundled else []) + list(tables)
         self.tables: TableSet = load_tables(paths, fold_key=self.folder.fold_key, fold_version=self.folder.version)
-        self.matcher = AliasMatcher(self.tables, self.folder)
+        self.thresholds = Thresholds()
+        self.matcher = AliasMatcher(_with_derived_acronyms(self.tables, self.folder), self.folder)
+        self._variants: Variants | None = None
+        self._index: VariantIndex | None = None
+        self._stopwords: frozenset[str] | None = None
+
+    @property
+    def variants(self) -> Variants:
+        if self._variants is None:
+            self._variants = default_variants()
+        return self._variants
+
+    @property
+    def variant_index(self) -> VariantIndex:
+        """Built on first use (normalize with variants, or resolve)."""
+        if self._index is None:
+            self._index = VariantIndex(self.tables, self.variants, min_key_letters=self.thresholds.min_key_letters)
+        return self._index
+
+    @property
+    def stopwords(self) -> frozenset[str]:
+        if self._stopwords is None:
+            self._stopwords = load_stopwords(self.folder.fold_key)
+        return self._stopwords
 
     # ------------------------------------------------------------------------------------------------ public
     @property
@@ -56,8 +87,17 @@ class Normalizer:
         folded = self.folder.fold(text)
         hits = non_overlapping(self.matcher.find(folded, lang), key=lambda h: (-(h.end - h.start), h.start))
         steps = self.folder.steps_for if explain else None
-        mentions = tuple(mention_from_hit(h, text, self.tables, lang=lang, fold_steps=steps) for h in hits)
-        return Result(text, mentions, lang)
+        mentions = [mention_from_hit(h, text, self.tables, lang=lang, fold_steps=steps) for h in hits]
+        if self.use_variants or self.use_context:
+            tokens = tokenize(folded, self.variants)
+            if self.use_variants:
+                taken = [(m.start, m.end) for m in mentions]
+                mentions += variant_mentions(tokens, text, taken, self.variant_index, self.tables, self.thresholds,
+                                             self.stopwords, steps, {m.id for m in mentions if m.id})
+            if self.use_context:
+                mentions = context_pass(mentions, tokens, text, self.variant_index, self.tables, self.stopwords, steps)
+        mentions.sort(key=lambda m: m.start)
+        return Result(text, tuple(mentions), lang)
 
     def resolve(self, name: str, *, limit: int = 5, lang: str | None = None) -> list[Candidate]:
         """Ranked candidate entities for one name (no running text): best first, at most ``limit``."""
@@ -84,3 +124,19 @@ class Normalizer:
                 scored.append((best, ent.name, ent))
         scored.sort(key=lambda t: (t[0], t[1]))
         return [e for _, _, e in scored[:limit]]
+
+
+def _with_derived_acronyms(tables: TableSet, folder: Folder) -> TableSet:
+    """The tables plus acronyms of multi-word organisation names (Islamic State -> IS) for the matcher only,
+    marked ``derived:``; an acronym that any table alias already spells is left to the table."""
+    taken = {folder.fold_key(a.text) for e in tables.entities.values() for a in e.aliases}
+    entities = dict(tables.entities)
+    for eid, ent in tables.entities.items():
+        if ent.type != "organization":
+            continue
+        extra = tuple(Alias(acr, eid, "und", "upper", f"{DERIVED}acronym")
+                      for acr in sorted(derive_acronyms([a.text for a in ent.aliases]))
+                      if folder.fold_key(acr) not in taken)
+        if extra:
+            entities[eid] = replace(ent, aliases=ent.aliases + extra)
+    return TableSet(entities, tables.files, tables.version, tables.warnings, tables.known_ambiguous)

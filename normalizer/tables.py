@@ -35,7 +35,7 @@ import yaml
 from .fold import DATA_DIR
 from .types import CASE_RULES, Alias, Entity
 
-ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/@+-]*$")
+ID_RE = re.compile(r"^\w[\w.:/@+-]*$")
 QID_RE = re.compile(r"^Q[1-9][0-9]*$")
 TYPE_RE = re.compile(r"^[a-z][a-z_]*$")
 ENTITY_KEYS = {"id", "type", "name", "aliases", "wikidata", "description", "context"}

@@ -403,3 +403,37 @@ def test_write_error_is_exit_2() -> None:
         )
     assert p.returncode == 2
     assert b"No space left" in p.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    src = tmp_path / "in.jsonl"
+    _big_jsonl(src, 600)
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 120, 0, 0))
+    cmd = [sys.executable, "-m", "normalizer", "normalize", str(src), "-o", str(tmp_path / "o.jsonl"), "-q", *TABLE]
+    try:
+        p = subprocess.run(cmd, stderr=slave, stdout=subprocess.DEVNULL, timeout=120)
+        os.close(slave)
+        seen = b""
+        while select.select([master], [], [], 0.5)[0]:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(master)
+    assert p.returncode == 0
+    text = seen.decode("utf-8", "replace")
+    assert "100%|" in text and "600 records" in text and "rec/s" in text  # the bar, on the terminal
+    piped = normalize(str(src))  # stderr is a pipe here: the summary only
+    assert b"%|" not in piped.stderr and b"\r" not in piped.stderr
+    assert piped.stderr.decode().startswith("normalizer normalize: 600 records read")

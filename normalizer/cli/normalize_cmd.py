@@ -90,6 +90,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _progress_bar(total: int | None) -> tuple[Any, Any]:
     from tqdm import tqdm
 
+    tqdm.monitor_interval = 0  # no monitor thread: the worker pool forks after this
     bar = tqdm(
         total=total,
         unit="B",
@@ -100,16 +101,13 @@ def _progress_bar(total: int | None) -> tuple[Any, Any]:
         desc="normalize",
         smoothing=0.1,
     )
-    state = {"records": 0}
 
     def update(summary: Any) -> None:
+        rate = summary.written / summary.seconds if summary.seconds else 0
+        bar.set_postfix_str(
+            f"{summary.written:,} records, {rate:,.0f} rec/s, {summary.errors} errors", refresh=False
+        )
         bar.update(summary.nbytes - bar.n)
-        if summary.written - state["records"] >= 1000 or summary.written < 1000:
-            state["records"] = summary.written
-            rate = summary.written / summary.seconds if summary.seconds else 0
-            bar.set_postfix_str(
-                f"{summary.written:,} records, {rate:,.0f} rec/s, {summary.errors} errors", refresh=False
-            )
 
     return bar, update
 

@@ -1,0 +1,44 @@
+"""Document context: short forms of names already found in the same document, and ambiguous mentions settled by
+what else the document names.
+
+* A window whose key is the last name token of an entity found elsewhere in the document (``Güler`` after
+  ``Kasım Güler``, ``al-Qurashi`` after the full name) or its kunya (``Abu Zeyd``) resolves to that entity;
+  several such entities: the nearest mention wins (preceding first).
+* An ambiguous mention whose candidates include exactly one entity found elsewhere in the document, or whose
+  table ``context`` words occur in it, resolves to that entity.
+"""
+
+from __future__ import annotations
+
+from .types import Entity
+from .variants import TokenKey, Variants
+
+MIN_PARTIAL_LETTERS = 3
+
+
+def partial_keys(entity: Entity, variants: Variants, extra: list[str]) -> set[str]:
+    """Short forms of an entity's names: the last name token's key, and the kunya (Abu X) pair."""
+    keys: set[str] = set()
+    for text in [a.text for a in entity.aliases] + extra:
+        toks = [t for t in variants.tokens(text) if t.kind != "article" and t.key]
+        names = [t for t in toks if t.kind == "name"]
+        if len(toks) >= 2 and names and len(names[-1].key) >= MIN_PARTIAL_LETTERS:
+            keys.add(names[-1].key)
+        if len(toks) >= 3 and toks[0].kind == "particle" and toks[1].kind == "name":
+            keys.add(f"{toks[0].key} {toks[1].key}")
+    return keys
+
+
+def nearest(positions: dict[str, list[int]], ids: set[str], at: int) -> str | None:
+    """The id among ``ids`` with the nearest mention before ``at``; failing that, the nearest after; else None."""
+    best: tuple[int, int, str] | None = None
+    for eid in ids:
+        for p in positions.get(eid, ()):
+            cand = (0 if p <= at else 1, abs(at - p), eid)
+            if best is None or cand < best:
+                best = cand
+    return best[2] if best else None
+
+
+def window_key(keys: list[TokenKey]) -> str:
+    return " ".join(t.key for t in keys if t.kind != "article" and t.key)

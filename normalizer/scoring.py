@@ -1,0 +1,69 @@
+"""Scoring features for variant, context and fuzzy candidates.  Each feature is a small documented function that
+returns a number in [0, 1]; :func:`combine` turns them into one score.  Deciding (thresholds) is elsewhere
+(``decide.py`` with ``data/decide.yaml``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from .variants import TokenKey, key_of, roman_of
+
+
+def edit_similarity(a: list[TokenKey], b: list[TokenKey]) -> float:
+    """Indel similarity of the romanised forms (vowel classes merged); across scripts, of the consonant keys.
+
+    Across scripts only the consonant skeleton can be compared, so a short one is weak evidence: the similarity
+    is capped by the number of consonants (2 -> 0.9, 3+ -> 1.0).
+    """
+    ra, rb = roman_of(a), roman_of(b)
+    if _cross_script(a, b) or not ra or not rb:
+        ka, kb = key_of(a), key_of(b)
+        letters = len(ka.replace(" ", ""))
+        return fuzz.ratio(ka, kb) / 100 * min(1.0, 0.7 + 0.1 * letters)
+    return fuzz.ratio(ra, rb) / 100
+
+
+def _cross_script(a: list[TokenKey], b: list[TokenKey]) -> bool:
+    return any(t.arabic for t in a) or any(t.arabic for t in b)
+
+
+def key_strength(a: list[TokenKey]) -> float:
+    """How much a key collision says: consonants in the key, 6 or more is full strength."""
+    return min(1.0, len(key_of(a).replace(" ", "")) / 6)
+
+
+def token_overlap(a: list[TokenKey], b: list[TokenKey]) -> float:
+    """Share of the alias's name tokens (particle markers included) whose key the candidate has too."""
+    want = [t.key for t in b if t.kind != "article" and t.key]
+    have = {t.key for t in a if t.kind != "article"}
+    return sum(k in have for k in want) / len(want) if want else 0.0
+
+
+def length_ratio(a: list[TokenKey], b: list[TokenKey]) -> float:
+    """Shorter over longer romanised length (a surname against a full name is far below 1)."""
+    if _cross_script(a, b):
+        la, lb = len(key_of(a)), len(key_of(b))
+    else:
+        la, lb = len(roman_of(a) or key_of(a)), len(roman_of(b) or key_of(b))
+    return min(la, lb) / max(la, lb) if la and lb else 0.0
+
+
+def combine(features: dict[str, Any]) -> float:
+    """One score in [0, 0.95] (0.95+ is kept for exact and folded alias matches)."""
+    s = (0.5 + 0.3 * features["similarity"] + 0.15 * features["key_strength"] + 0.05 * features["token_overlap"]
+         - 0.3 * max(0.0, 0.75 - features["length_ratio"]))
+    return round(max(0.0, min(0.95, s)), 4)
+
+
+def score_pair(candidate: list[TokenKey], alias: list[TokenKey], key_match: str) -> tuple[float, dict[str, Any]]:
+    """Score a candidate span (its token keys) against an alias; returns (score, features)."""
+    feats: dict[str, Any] = {
+        "key_match": key_match,
+        "similarity": round(edit_similarity(candidate, alias), 4),
+        "key_strength": round(key_strength(candidate), 4),
+        "token_overlap": round(token_overlap(candidate, alias), 4),
+        "length_ratio": round(length_ratio(candidate, alias), 4),
+    }
+    return combine(feats), feats

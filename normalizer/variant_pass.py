@@ -1,0 +1,179 @@
+"""The passes after exact alias matching: variant-key windows, then document context.
+
+Both produce :class:`~normalizer.types.Mention` objects with ``method`` "variant" or "context" and never overlap
+what an earlier pass found.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+
+from .context import nearest, partial_keys, window_key
+from .decide import Thresholds, pick
+from .scoring import score_pair
+from .spans import Token, VariantIndex, Window, windows
+from .tables import TableSet
+from .types import Candidate, Explanation, Mention
+
+SCORE_CONTEXT = 0.85
+
+
+def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
+    return any(a < end and start < b for a, b in taken)
+
+
+CROSS_SCRIPT_MIN_LETTERS = 4  # an Arabic word meets a Latin alias on its own only with 4+ consonants
+
+
+def _weak(win: Window, alias_tokens: list) -> bool:  # noqa: ANN001
+    """A single word meeting an alias of the other script (Arabic text ~ Latin alias or the reverse) on a short
+    consonant skeleton: Arabic roots have 2-3 consonants, so such keys collide with ordinary words
+    (أعلنت ~ Levant, Service ~ سروج); it counts only if the document names the entity otherwise."""
+    if win.name_tokens != 1 or len(window_key(win.keys).replace(" ", "")) >= CROSS_SCRIPT_MIN_LETTERS:
+        return False
+    return any(t.key.arabic for t in win.tokens) != any(t.arabic for t in alias_tokens)
+
+
+def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, int]], index: VariantIndex,
+                     tables: TableSet, th: Thresholds, stopwords: frozenset[str], steps,  # noqa: ANN001
+                     known_ids: set[str] | frozenset[str] = frozenset()) -> list[Mention]:
+    out: list[Mention] = []
+    weak: list[Mention] = []
+    taken = list(taken)
+    for win in windows(tokens, source, taken):
+        if _overlaps(win.start, win.end, taken):
+            continue
+        if win.name_tokens == 1 and len(win.tokens) == 1 and win.tokens[0].folded in stopwords:
+            continue
+        key = window_key(win.keys)
+        if len(win.tokens) > 1 and all(t.upper and len(t.folded) == 1 for t in win.tokens):
+            m = _dotted_acronym(win, source, index, tables, steps)  # U.N. = UN
+            if m is not None:
+                out.append(m)
+                taken.append((m.start, m.end))
+            continue
+        aliases = index.by_key.get(key)
+        if not aliases:
+            continue
+        if win.tokens[0].key.kind == "article" and win.name_tokens == 1:
+            # "al-X" alone is a nisba or a surname (al-Turki, al-Iraqi): only a person can be named so
+            aliases = [a for a in aliases if tables.entities[a.entity_id].type == "person"]
+        if win.tokens[-1].folded.endswith(index.variants.adjective_endings):
+            # Iraqi, Türki, التركية: an adjective of a place is not the place
+            aliases = [a for a in aliases if tables.entities[a.entity_id].type != "location"]
+        m = _decide_window(win, key, aliases, source, index, tables, th, steps)
+        if m is not None:
+            if _weak(win, index.alias_tokens(next(a for a in aliases if a.text == m.alias))):
+                if m.id is not None:
+                    weak.append(m)
+                continue
+            out.append(m)
+            taken.append((m.start, m.end))
+    found = set(known_ids) | {m.id for m in out if m.id}
+    for m in weak:
+        if m.id in found and not _overlaps(m.start, m.end, taken):
+            out.append(replace(m, explain=replace(m.explain, rules=m.explain.rules + ("context:corroborated",))
+                               if m.explain else None))
+            taken.append((m.start, m.end))
+    return out
+
+
+def _dotted_acronym(win: Window, source: str, index: VariantIndex, tables: TableSet, steps) -> Mention | None:  # noqa: ANN001
+    letters = "".join(t.folded for t in win.tokens)
+    ids = {a.entity_id: a for a in index.acronyms.get(letters, ())}
+    if len(ids) != 1:
+        return None
+    alias = next(iter(ids.values()))
+    ent = tables.entities[alias.entity_id]
+    end = win.end + 1 if source[win.end:win.end + 1] == "." else win.end
+    text = source[win.start:end]
+    expl = Explanation(letters, tuple(steps(text)), ("dotted-acronym",)) if steps else None
+    return Mention(text, win.start, end, ent.id, ent.name, ent.type, 0.9, "variant", alias.text, explain=expl)
+
+
+def _decide_window(win: Window, key: str, aliases, source: str, index: VariantIndex, tables: TableSet,  # noqa: ANN001
+                   th: Thresholds, steps) -> Mention | None:  # noqa: ANN001
+    upper = all(t.upper for t in win.tokens if t.key.kind == "name")
+    best: dict[str, tuple[float, Candidate]] = {}
+    for alias in aliases:
+        if alias.case == "exact" or (alias.case == "upper" and not upper):
+            continue
+        score, feats = score_pair(win.keys, index.alias_tokens(alias), "variant")
+        ent = tables.entities[alias.entity_id]
+        if score < th.threshold(ent.type, win.name_tokens):
+            continue
+        if alias.entity_id not in best or best[alias.entity_id][0] < score:
+            best[alias.entity_id] = (score, Candidate(ent.id, ent.name, ent.type, score, alias.text, "variant", feats))
+    if not best:
+        return None
+    chosen, ranked = pick(list(best.values()), th.margin)
+    text = source[win.start:win.end]
+    cands = tuple(c for _, c in ranked)
+    if chosen is None:
+        top = ranked[0][1]
+        expl = Explanation(key, tuple(steps(text)), ("variant-key", "ambiguous"), top.features) if steps else None
+        return Mention(text, win.start, win.end, None, None, None, top.score / len(ranked), "variant", top.alias,
+                       ambiguous=True, candidates=cands, explain=expl)
+    c: Candidate = chosen
+    expl = Explanation(key, tuple(steps(text)), ("variant-key", f"threshold:{th.threshold(c.type, win.name_tokens)}"),
+                       c.features) if steps else None
+    return Mention(text, win.start, win.end, c.id, c.canonical, c.type, c.score, "variant", c.alias,
+                   candidates=cands if len(cands) > 1 else (), explain=expl)
+
+
+def context_pass(mentions: list[Mention], tokens: list[Token], source: str, index: VariantIndex, tables: TableSet,
+                 stopwords: frozenset[str], steps) -> list[Mention]:  # noqa: ANN001
+    """Resolve short forms and ambiguous mentions from what the same document already names."""
+    positions: dict[str, list[int]] = defaultdict(list)
+    for m in mentions:
+        if m.id:
+            positions[m.id].append(m.start)
+    if not positions:
+        return mentions
+    folded_doc = None
+    resolved: list[Mention] = []
+    for m in mentions:
+        if m.id is None and m.candidates:
+            ids = {c.id for c in m.candidates}
+            eid = nearest(positions, ids, m.start)
+            rule = "context:document"
+            if eid is None:
+                folded_doc = folded_doc or f" {index.variants.folder.fold_key(source)} "
+                hits = {c.id for c in m.candidates if any(
+                    f" {index.variants.folder.fold_key(w)} " in folded_doc for w in tables.entities[c.id].context)}
+                eid = next(iter(hits)) if len(hits) == 1 else None
+                rule = "context:table-words"
+            if eid is not None:
+                c = next(c for c in m.candidates if c.id == eid)
+                expl = replace(m.explain, rules=m.explain.rules + (rule,)) if m.explain else None
+                m = replace(m, id=c.id, canonical=c.canonical, type=c.type, score=c.score * 0.95,
+                            alias=c.alias, ambiguous=False, explain=expl)
+        resolved.append(m)
+    partial: dict[str, set[str]] = defaultdict(set)
+    for eid in positions:
+        if tables.entities[eid].type != "person":
+            continue  # short forms of organisation or place names are words (Nation, State, Army)
+        extra = [m.text for m in resolved if m.id == eid]
+        for k in partial_keys(tables.entities[eid], index.variants, extra):
+            partial[k].add(eid)
+    taken = [(m.start, m.end) for m in resolved]
+    for win in windows(tokens, source, taken):
+        if len(win.tokens) > 3 or _overlaps(win.start, win.end, taken):
+            continue
+        if win.name_tokens == 1 and win.tokens[-1].folded in stopwords:
+            continue
+        key = window_key(win.keys)
+        ids = partial.get(key)
+        if not ids:
+            continue
+        eid = nearest(positions, ids, win.start)
+        if eid is None:
+            continue
+        ent = tables.entities[eid]
+        text = source[win.start:win.end]
+        expl = Explanation(key, tuple(steps(text)), ("context:short-form",), {"entities_with_this_form": sorted(ids)}) if steps else None
+        resolved.append(Mention(text, win.start, win.end, eid, ent.name, ent.type, SCORE_CONTEXT, "context", ent.name,
+                                explain=expl))
+        taken.append((win.start, win.end))
+    return resolved

@@ -1,0 +1,139 @@
+"""Transliteration-variant keys (rules in ``data/variants.yaml``).
+
+>>> v = default_variants()
+>>> v.key("Ebu Hüseyin el-Kureyşi") == v.key("Abu Hussein al-Qurashi") == v.key("أبو حسين القرشي")
+True
+>>> v.key("DEAŞ") == v.key("Daesh") == v.key("Daech") == v.key("داعش")
+True
+>>> v.key("Dschindires") == v.key("Cenderes") == v.key("Jindires")
+True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .fold import DATA_DIR, Folder, default_folder
+
+_ARABIC = re.compile("[\u0600-\u06ff]")
+
+
+@dataclass(frozen=True)
+class TokenKey:
+    """The variant form of one token: ``kind`` is "name", "particle" (key = marker) or "article"."""
+
+    key: str
+    kind: str
+    roman: str  # romanised (rewrites applied, vowels kept) - what edit similarity is computed on
+    arabic: bool = False  # Arabic script: roman is only the consonant skeleton
+
+
+class Variants:
+    def __init__(self, folder: Folder, path: Path | None = None) -> None:
+        self.path = path or DATA_DIR / "variants.yaml"
+        data = yaml.safe_load(self.path.read_text(encoding="utf-8"))
+        self.version = f"{data.get('version', 0)}"
+        self.folder = folder
+        self._before = str.maketrans({k: v for k, v in data["before_fold"].items()})
+        self.particles = {folder.fold_key(w): marker for marker, ws in data["particles"].items() for w in ws}
+        self.articles = frozenset(folder.fold_key(w) for w in data["articles"])
+        self.free_articles = frozenset(folder.fold_key(w) for w in data.get("free_articles", data["articles"]))
+        self.adjective_endings = tuple(sorted({folder.fold_key(w) for w in data.get("adjective_endings", ())}))
+        rew = data["rewrites"]
+        order = sorted(rew, key=len, reverse=True)
+        self._rewrite_re = re.compile("|".join(map(re.escape, order)))
+        self._rewrites = rew
+        # "sh" -> "S" must run after the other rules (ch -> sh, sch -> sh): it is applied as a second pass
+        self._late = {k: v for k, v in rew.items() if v == "S"}
+        self.vowels = frozenset(data["vowels"])
+        self._vclass = str.maketrans(data.get("vowel_classes") or {})
+        self.arabic = {folder.fold_key(k) or k: v for k, v in data["arabic"].items()}
+        self.drop_final_h = bool(data.get("drop_final_h", True))
+
+    # --------------------------------------------------------------------------------------------- tokens
+    @lru_cache(maxsize=200_000)  # noqa: B019
+    def token(self, folded_token: str) -> TokenKey:
+        """Variant form of one *folded* token (see :meth:`tokens` for raw text)."""
+        t = folded_token
+        if t in self.particles:
+            return TokenKey(self.particles[t], "particle", self.particles[t].lower())
+        if t in self.articles:
+            return TokenKey("", "article", "")
+        if _ARABIC.match(t):
+            if t.startswith("ال") and len(t) > 3:
+                t = t[2:]
+            letters = [self.arabic.get(c, "") for c in t]
+            if self.drop_final_h and len(letters) > 2 and letters[-1] == "h":
+                letters.pop()
+            skel = _collapse("".join(letters))
+            return TokenKey(skel, "name", skel, arabic=True)
+        roman = self._rewrite_re.sub(lambda m: self._rewrites[m.group()], t)
+        roman = re.sub("sh", "S", roman)
+        if self.drop_final_h and len(roman) > 3 and roman.endswith("h") and roman[-2] in self.vowels:
+            roman = roman[:-1]
+        skel = _collapse("".join(c for c in roman if c not in self.vowels))
+        return TokenKey(skel or _collapse(roman), "name", _collapse(roman.translate(self._vclass)))
+
+    def tokens(self, text: str) -> list[TokenKey]:
+        """Variant forms of the tokens of raw ``text`` (articles included, as kind "article")."""
+        folded = self.folder.fold_key(self.prepare(text))
+        return [self.token(t) for t in folded.split()]
+
+    def prepare(self, text: str) -> str:
+        """Apply ``before_fold``: ş -> sh, ç -> ch, ğ -> g, and drop the ayn/hamza letters ʿ ʾ."""
+        return text.translate(self._before)
+
+    def token_of_raw(self, raw: str) -> TokenKey:
+        """Variant form of one raw word (a token of running text, no separators inside)."""
+        return self.token(self.folder.fold_key(self.prepare(raw)).replace(" ", ""))
+
+    def key(self, text: str) -> str:
+        """The variant key of a whole name: particle markers and consonant skeletons, articles dropped."""
+        return key_of(self.tokens(text))
+
+
+def key_of(tokens: list[TokenKey]) -> str:
+    return " ".join(t.key for t in tokens if t.kind != "article" and t.key)
+
+
+def roman_of(tokens: list[TokenKey]) -> str:
+    return " ".join(t.roman for t in tokens if t.kind != "article" and t.roman)
+
+
+def _collapse(s: str) -> str:
+    """Collapse doubled letters: Hattab -> Hatab."""
+    return re.sub(r"(.)\1+", r"\1", s)
+
+
+@lru_cache(maxsize=2)
+def _variants_for(path: str) -> Variants:
+    return Variants(default_folder(), Path(path))
+
+
+def default_variants() -> Variants:
+    return _variants_for(str(DATA_DIR / "variants.yaml"))
+
+
+_SMALL_WORDS = frozenset("of the and for to in on de du des la le les et der die das und für von al el".split())
+
+
+def derive_acronyms(names: list[str]) -> set[str]:
+    """Acronyms of multi-word organisation names: the initials of their capitalised words.
+
+    >>> sorted(derive_acronyms(["Islamic State", "Syrian National Army", "Daesh", "Islamic State – Khorasan Province"]))
+    ['IS', 'ISKP', 'SNA']
+    """
+    out: set[str] = set()
+    for name in names:
+        words = [w for w in re.split(r"[\s\-–—/]+", name) if w]
+        if len(words) < 2:
+            continue
+        initials = [w[0] for w in words if w.lower() not in _SMALL_WORDS]
+        if len(initials) >= 2 and all(c.isupper() for c in initials):
+            out.add("".join(initials).upper())
+    return out
