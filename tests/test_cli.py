@@ -416,7 +416,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     _big_jsonl(src, 600)
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 120, 0, 0))
-    cmd = [sys.executable, "-m", "normalizer", "normalize", str(src), "-o", str(tmp_path / "o.jsonl"), "-q", *TABLE]
+    cmd = [sys.executable, "-m", "normalizer", "normalize", str(src), "-o", str(tmp_path / "o.jsonl"), *TABLE]
     try:
         p = subprocess.run(cmd, stderr=slave, stdout=subprocess.DEVNULL, timeout=120)
         os.close(slave)
