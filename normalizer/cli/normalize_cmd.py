@@ -18,6 +18,7 @@ EXAMPLE = """examples:
   normalizer normalize sheet.csv --field text --to csv --output sheet.out.csv
   cat news.jsonl | normalizer normalize - --no-bundled --tables my.yaml | jq .mentions
   normalizer normalize eski.txt --encoding cp1254 --paragraphs   # Turkish Windows file, one record per paragraph
+  (put the input FILEs before --tables, which takes several paths)
 
 output:
   JSONL/CSV record in -> the same record plus "mentions" (and "normalized" with --replace); txt line/paragraph in
