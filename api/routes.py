@@ -101,9 +101,14 @@ def normalize(body: NormalizeRequest, request: Request, offsets: Offsets = "code
     return JsonResponse({"mentions": mentions_json(result, offsets, body.explain)})
 
 
-def _batch_item(norm: Normalizer, index: int, raw: Any, offsets: str, max_chars: int) -> dict[str, Any]:
+def _item_id(raw: Any) -> str | int | None:
+    """The caller's id for an item, echoed even when the item is invalid (if it is a string or an integer)."""
     rid = raw.get("id") if isinstance(raw, dict) else None
-    rid = rid if isinstance(rid, (str, int)) and not isinstance(rid, bool) else None
+    return rid if isinstance(rid, (str, int)) and not isinstance(rid, bool) else None
+
+
+def _batch_item(norm: Normalizer, index: int, raw: Any, offsets: str, max_chars: int) -> dict[str, Any]:
+    rid = _item_id(raw)
     if not isinstance(raw, dict):
         return {
             "id": None,
@@ -150,7 +155,7 @@ def normalize_batch(body: BatchRequest, request: Request, offsets: Offsets = "co
                 state.count_unexpected()
                 log.exception("unexpected error on batch item %d", i)
                 results.append(
-                    {"id": None, **error_body("internal_error", "unexpected server error (logged)")}
+                    {"id": _item_id(raw), **error_body("internal_error", "unexpected server error (logged)")}
                 )
     return JsonResponse({"results": results})
 

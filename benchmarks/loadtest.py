@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import platform
 import socket
@@ -68,6 +69,7 @@ PARAGRAPHS = [
         "Hatay ve Kilis valilikleri sınır kapılarında ek güvenlik önlemleri alındığını duyurdu.",
     ),
 ]
+EXPECTED_IDS: list[list[str | None]] = []  # per paragraph, from the library in-process
 
 
 @dataclass
@@ -157,35 +159,44 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
 async def run_level(
     url: str, clients: int, seconds: float, max_requests: int, warmup: float, server_pid: int, workers: int
 ) -> Level:
-    bodies = [{"text": text, "lang": lang} for lang, text in PARAGRAPHS]
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    """Closed loop: each virtual client has its own connection and sends the next request when the last one
+    is answered.  Every answer must be 200 with mentions; every 20th is parsed fully and checked."""
+    bodies = [json.dumps({"text": text, "lang": lang}).encode() for lang, text in PARAGRAPHS]
+    expected = [len(EXPECTED_IDS[i]) for i in range(len(PARAGRAPHS))]
+    headers = {"content-type": "application/json"}
     latencies: list[float] = []
     errors = 0
     sent = 0
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=10) as client:
 
-        async def worker(i: int, until: float, record: bool) -> None:
-            nonlocal errors, sent
-            k = i
-            while time.monotonic() < until and (not record or sent < max_requests):
-                if record:
-                    sent += 1
-                t0 = time.perf_counter()
-                try:
-                    r = await client.post("/normalize", json=bodies[k % len(bodies)])
-                    ok = r.status_code == 200 and bool(r.json()["mentions"])
-                except httpx.HTTPError:
-                    ok = False
-                if record:
-                    latencies.append(time.perf_counter() - t0)
-                    errors += not ok
-                k += 1
+    async def worker(client: httpx.AsyncClient, i: int, until: float, record: bool) -> None:
+        nonlocal errors, sent
+        k = i
+        while time.monotonic() < until and (not record or sent < max_requests):
+            sent += record
+            j = k % len(bodies)
+            t0 = time.perf_counter()
+            try:
+                r = await client.post("/normalize", content=bodies[j], headers=headers)
+                ok = r.status_code == 200 and r.content.startswith(b'{"mentions":[{')
+                if ok and k % 20 == 0:
+                    ok = [m["id"] for m in r.json()["mentions"]] == EXPECTED_IDS[j] and expected[j] > 0
+            except httpx.HTTPError:
+                ok = False
+            if record:
+                latencies.append(time.perf_counter() - t0)
+                errors += not ok
+            k += 1
 
-        await asyncio.gather(*(worker(i, time.monotonic() + warmup, False) for i in range(clients)))
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    pool = [httpx.AsyncClient(base_url=url, limits=limits, timeout=10) for _ in range(clients)]
+    try:
+        await asyncio.gather(*(worker(c, i, time.monotonic() + warmup, False) for i, c in enumerate(pool)))
         cpu0, scpu0, t0 = time.process_time(), cpu_seconds(server_pid), time.perf_counter()
-        await asyncio.gather(*(worker(i, time.monotonic() + seconds, True) for i in range(clients)))
+        await asyncio.gather(*(worker(c, i, time.monotonic() + seconds, True) for i, c in enumerate(pool)))
         elapsed = time.perf_counter() - t0
         cpu, scpu = time.process_time() - cpu0, cpu_seconds(server_pid) - scpu0
+    finally:
+        await asyncio.gather(*(c.aclose() for c in pool))
     q = statistics.quantiles(latencies, n=100, method="inclusive")
     return Level(
         workers,
@@ -215,8 +226,8 @@ def library_throughput(table_args: list[str], seconds: float) -> tuple[float, fl
             n.normalize(text, lang)
         calls += len(PARAGRAPHS)
     rate, cpu_ms = calls / (time.perf_counter() - t0), (time.process_time() - cpu0) / calls * 1000
-    mentions = sum(len(n.normalize(text, lang).mentions) for lang, text in PARAGRAPHS)
-    return rate, cpu_ms, mentions, n.version
+    EXPECTED_IDS[:] = [[m.id for m in n.normalize(text, lang).mentions] for lang, text in PARAGRAPHS]
+    return rate, cpu_ms, sum(map(len, EXPECTED_IDS)), n.version
 
 
 def report(

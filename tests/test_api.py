@@ -211,7 +211,8 @@ def test_batch_item_bug_is_isolated_and_logged(table: Path) -> None:
         )
         assert res.status_code == 200
         first, second = res.json()["results"]
-        assert first["error"]["code"] == "internal_error" and second["mentions"][0]["id"] == "org:isis"
+        assert first["error"]["code"] == "internal_error" and first["id"] == 1
+        assert second["mentions"][0]["id"] == "org:isis"
         r = c.post("/normalize", json={"text": "boom"})
         assert r.status_code == 500 and r.json()["error"]["code"] == "internal_error"
         assert r.headers["x-table-version"]
