@@ -29,6 +29,16 @@ def _cross_script(a: list[TokenKey], b: list[TokenKey]) -> bool:
     return any(t.arabic for t in a) or any(t.arabic for t in b)
 
 
+def token_similarity(a: list[TokenKey], b: list[TokenKey]) -> float:
+    """Mean, over the candidate's name tokens, of the best similarity to any alias token (romanised forms):
+    ``Hüseyin`` against ``Hussein`` scores high, against ``Hasan`` low, even when the whole names look alike."""
+    cand = [t.roman for t in a if t.kind != "article" and t.roman]
+    ali = [t.roman for t in b if t.kind != "article" and t.roman]
+    if not cand or not ali:
+        return 0.0
+    return sum(max(fuzz.ratio(x, y) for y in ali) for x in cand) / 100 / len(cand)
+
+
 def key_strength(a: list[TokenKey]) -> float:
     """How much a key collision says: consonants in the key, 6 or more is full strength."""
     return min(1.0, len(key_of(a).replace(" ", "")) / 6)
@@ -51,17 +61,18 @@ def length_ratio(a: list[TokenKey], b: list[TokenKey]) -> float:
 
 
 def combine(features: dict[str, Any]) -> float:
-    """One score in [0, 0.95] (0.95+ is kept for exact and folded alias matches)."""
+    """One score in [0, 0.94], scaled rather than clipped so the order of strong candidates is kept (0.95 and
+    above is kept for exact and folded alias matches)."""
     s = (0.5 + 0.3 * features["similarity"] + 0.15 * features["key_strength"] + 0.05 * features["token_overlap"]
          - 0.3 * max(0.0, 0.75 - features["length_ratio"]))
-    return round(max(0.0, min(0.95, s)), 4)
+    return round(0.94 * max(0.0, min(1.0, s)), 4)
 
 
 def score_pair(candidate: list[TokenKey], alias: list[TokenKey], key_match: str) -> tuple[float, dict[str, Any]]:
     """Score a candidate span (its token keys) against an alias; returns (score, features)."""
     feats: dict[str, Any] = {
         "key_match": key_match,
-        "similarity": round(edit_similarity(candidate, alias), 4),
+        "similarity": round((edit_similarity(candidate, alias) + token_similarity(candidate, alias)) / 2, 4),
         "key_strength": round(key_strength(candidate), 4),
         "token_overlap": round(token_overlap(candidate, alias), 4),
         "length_ratio": round(length_ratio(candidate, alias), 4),

@@ -69,6 +69,7 @@ class VariantIndex:
         self.variants = variants
         self.by_key: dict[str, list[Alias]] = {}
         self.acronyms: dict[str, list[Alias]] = {}
+        self.by_ends: dict[tuple[str, str], list[Alias]] = {}
         for ent in tables.entities.values():
             for alias in ent.aliases:
                 letters = alias.text.replace(".", "")
@@ -77,9 +78,36 @@ class VariantIndex:
                 key = key_of(variants.tokens(alias.text))
                 if len(key.replace(" ", "")) >= min_key_letters:
                     self.by_key.setdefault(key, []).append(alias)
+                parts = key.split()
+                if len(parts) >= 4:  # long names are also written shortened: first and last kept
+                    self.by_ends.setdefault((parts[0], parts[-1]), []).append(alias)
+
+        self._aliases = [a for e in tables.entities.values() for a in e.aliases]
+        self._token_index = None
+
+    def shortened(self, key: str) -> list[Alias]:
+        """Aliases of which ``key`` (3+ tokens) is an in-order subsequence keeping the first and last token:
+        ``Abu Hussein al-Qurashi`` for ``Abu al-Hussein al-Husseini al-Qurashi``."""
+        parts = key.split()
+        if len(parts) < 3:
+            return []
+        out = []
+        for alias in self.by_ends.get((parts[0], parts[-1]), ()):
+            it = iter(key_of(self.alias_tokens(alias)).split())
+            if all(p in it for p in parts):
+                out.append(alias)
+        return out
 
     def alias_tokens(self, alias: Alias) -> list[TokenKey]:
         return self.variants.tokens(alias.text)
+
+    def token_index(self):  # noqa: ANN201
+        """The fuzzy token index for resolve(), built on first use."""
+        if self._token_index is None:
+            from .resolve import TokenIndex
+
+            self._token_index = TokenIndex(self._aliases, self.variants.tokens)
+        return self._token_index
 
 
 def tokenize(folded: Folded, variants: Variants) -> list[Token]:

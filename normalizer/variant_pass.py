@@ -32,7 +32,9 @@ def _weak(win: Window, alias_tokens: list) -> bool:  # noqa: ANN001
     (أعلنت ~ Levant, Service ~ سروج); it counts only if the document names the entity otherwise."""
     if win.name_tokens != 1 or len(window_key(win.keys).replace(" ", "")) >= CROSS_SCRIPT_MIN_LETTERS:
         return False
-    return any(t.key.arabic for t in win.tokens) != any(t.arabic for t in alias_tokens)
+    # an Arabic word against any alias (the fold already met real Arabic spelling variants), or a Latin word
+    # against an Arabic-script alias
+    return any(t.key.arabic for t in win.tokens) or any(t.arabic for t in alias_tokens)
 
 
 def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, int]], index: VariantIndex,
@@ -53,7 +55,7 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
                 out.append(m)
                 taken.append((m.start, m.end))
             continue
-        aliases = index.by_key.get(key)
+        aliases = index.by_key.get(key) or index.shortened(key)
         if not aliases:
             continue
         if win.tokens[0].key.kind == "article" and win.name_tokens == 1:

@@ -1,0 +1,137 @@
+"""Spellings no table lists: variant mentions, decisions, false friends, ambiguity, document context, resolve()."""
+
+from pathlib import Path
+
+import pytest
+
+from normalizer import Normalizer
+
+TABLE = Path(__file__).parent / "fixtures" / "variant_table.yaml"
+
+
+@pytest.fixture(scope="module")
+def n() -> Normalizer:
+    return Normalizer([TABLE], bundled=False)
+
+
+def found(n: Normalizer, text: str, lang: str | None = None) -> list[tuple[str, str | None, str]]:
+    return [(m.text, m.id, m.method) for m in n.normalize(text, lang=lang).mentions]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "eid"),
+    [
+        ("Polis, Ebu Bekir el-Bağdadi hakkında bilgi verdi.", "Ebu Bekir el-Bağdadi", "per:baghdadi"),
+        ("Selon la police, Abou Bakr al-Baghdadi serait mort.", "Abou Bakr al-Baghdadi", "per:baghdadi"),
+        ("Der Anführer Abu Bakr al-Bagdadi wurde getötet.", "Abu Bakr al-Bagdadi", "per:baghdadi"),
+        ("Örgütün lideri Ebu Hüseyin el-Kureyşi öldürüldü.", "Ebu Hüseyin el-Kureyşi", "per:qurashi-a"),
+        ("Officials named Hudhaifa al-Mouri as the financier.", "Hudhaifa al-Mouri", "per:muri"),
+        ("Die Stadt Dschindires wurde getroffen.", "Dschindires", "loc:jindires"),
+        ("Cenderes ilçesinde bir operasyon", "Cenderes", "loc:jindires"),
+    ],
+)
+def test_variant_spellings_resolve(n: Normalizer, text: str, span: str, eid: str) -> None:
+    ms = [m for m in n.normalize(text).mentions if m.text == span]
+    assert ms, found(n, text)
+    m = ms[0]
+    assert m.id == eid and m.method == "variant" and 0.75 <= m.score < 0.95
+    assert text[m.start:m.end] == span
+
+
+def test_turkish_spelling_of_acronym_needs_no_table_entry(n: Normalizer) -> None:
+    assert found(n, "DEAŞ'ın saldırısı") == [("DEAŞ", "org:isis", "variant")]
+    assert found(n, "Daech a revendiqué") == [("Daech", "org:isis", "variant")]
+
+
+def test_explain_shows_variant_features(n: Normalizer) -> None:
+    (m,) = n.normalize("Ebu Bekir el-Bağdadi", explain=True).mentions
+    assert m.explain.key == "ABU bkr bgd"
+    assert "variant-key" in m.explain.rules
+    assert {"similarity", "key_strength", "token_overlap", "length_ratio"} <= set(m.explain.features)
+
+
+def test_false_friend_other_abu_bakr_is_not_forced(n: Normalizer) -> None:
+    assert found(n, "Abu Bakr al-Iraqi was arrested.") == []
+    assert found(n, "Abu Bakr spoke.") == []
+
+
+def test_common_words_do_not_become_entities(n: Normalizer) -> None:
+    # Dış ~ Daesh and Türk ~ Türkiye share consonant skeletons; Iraqi is an adjective of Iraq
+    assert found(n, "Dış İşleri açıklama yaptı.") == []
+    assert found(n, "Türk askerleri döndü.") == []
+    assert found(n, "Iraqi forces advanced.") == []
+    assert found(n, "Hasan spoke to Hussein.") == []
+
+
+def test_one_edit_from_an_alias_is_not_enough_for_a_short_word(n: Normalizer) -> None:
+    assert found(n, "Mit dem Auto fuhr er nach Hause.") == []
+    assert found(n, "Dash cameras recorded it.") == []
+
+
+def test_cross_script_short_skeleton_needs_corroboration(n: Normalizer) -> None:
+    # أعلنت (announced) has the consonants of Levant; alone it is not a mention
+    assert found(n, "أعلنت الحكومة") == []
+    # داعش alone: weak; with the entity named elsewhere in the document: accepted
+    assert found(n, "قال إن داعش هاجم") == []
+    text = "Daesh (داعش) claimed it."
+    assert [(t, i) for t, i, _ in found(n, text)] == [("Daesh", "org:isis"), ("داعش", "org:isis")]
+
+
+def test_long_arabic_name_meets_latin_alias(n: Normalizer) -> None:
+    (m,) = n.normalize("قتل أبو بكر البغدادي في سوريا").mentions
+    assert m.text == "أبو بكر البغدادي" and m.id == "per:baghdadi" and m.method == "variant"
+
+
+def test_dotted_acronym(n: Normalizer) -> None:
+    assert found(n, "the U.N. said") == [("U.N.", "org:un", "variant")]
+
+
+def test_derived_acronym_of_organisation(n: Normalizer) -> None:
+    assert found(n, "Der IS hat sich bekannt.") == [("IS", "org:isis", "variant")]
+    assert found(n, "Das ist so.") == []
+
+
+def test_document_context_short_form(n: Normalizer) -> None:
+    text = "Kasım Güler yakalandı. Güler'in ifadesi alındı."
+    assert found(n, text) == [("Kasım Güler", "per:guler", "exact"), ("Güler", "per:guler", "context")]
+    assert found(n, "Güler'in ifadesi alındı.") == []  # no full name in the document: no guess
+
+
+def test_document_context_prefers_the_nearest_preceding_entity(n: Normalizer) -> None:
+    text = ("Abu al-Hasan al-Hashimi al-Qurashi was killed. Later Abu al-Hussein al-Husseini al-Qurashi took over. "
+            "Al-Qurashi then spoke.")
+    ms = n.normalize(text).mentions
+    assert [m.id for m in ms] == ["per:qurashi-b", "per:qurashi-a", "per:qurashi-a"]
+    assert ms[-1].method == "context" and ms[-1].text == "Al-Qurashi"
+
+
+def test_ambiguous_variant_is_reported(tmp_path: Path) -> None:
+    t = tmp_path / "t.yaml"
+    t.write_text("entities:\n  - {id: a, type: person, name: Hasan Kaya}\n  - {id: b, type: person, name: Hassan Kaya}\n",
+                 encoding="utf-8")
+    n2 = Normalizer([t], bundled=False)
+    (m,) = n2.normalize("Hasen Kaya konuştu").mentions
+    assert m.ambiguous and m.id is None and {c.id for c in m.candidates} == {"a", "b"}
+
+
+def test_ambiguous_exact_mention_settled_by_document(tmp_path: Path) -> None:
+    t = tmp_path / "t.yaml"
+    t.write_text("entities:\n  - {id: a, type: person, name: Ali Demir, aliases: [Demir Bey]}\n"
+                 "  - {id: b, type: person, name: Veli Demir, aliases: [Demir Bey]}\n", encoding="utf-8")
+    n2 = Normalizer([t], bundled=False)
+    ms = n2.normalize("Veli Demir geldi. Demir Bey konuştu.").mentions
+    assert [(m.text, m.id) for m in ms] == [("Veli Demir", "b"), ("Demir Bey", "b")]
+    (alone,) = n2.normalize("Demir Bey konuştu.").mentions
+    assert alone.id is None and alone.ambiguous
+
+
+def test_resolve_ranks_candidates(n: Normalizer) -> None:
+    c = n.resolve("Ebu Bekir el-Bağdadi", limit=5)
+    assert c[0].id == "per:baghdadi" and c[0].method == "variant" and c[0].features["key_match"] == "variant"
+    assert n.resolve("Islamic State")[0].method == "exact"
+    assert n.resolve("islamic state")[0].method == "folded"
+    typo = n.resolve("Abu Bakr al-Bahgdadi")
+    assert typo and typo[0].id == "per:baghdadi" and typo[0].method == "fuzzy"
+    assert n.resolve("Abu Bakr al-Iraqi") == [] or n.resolve("Abu Bakr al-Iraqi")[0].score < 0.8
+    assert n.resolve("") == [] and n.resolve("Daesh", limit=0) == []
+    assert len(n.resolve("al-Qurashi", limit=1)) <= 1
