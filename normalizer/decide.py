@@ -10,6 +10,7 @@ Scoring says how good the evidence is; this module decides.  Rules, in order:
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,35 @@ def pick(scored: list[tuple[float, Any]], margin: float) -> tuple[Any | None, li
     return scored[0][1], scored
 
 
+class Taken:
+    """Disjoint half-open spans with O(log n) overlap tests.
+
+    >>> t = Taken([(0, 3), (10, 12)])
+    >>> t.overlaps(2, 5), t.overlaps(3, 10), t.overlaps(11, 20)
+    (True, False, True)
+    """
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for s, e in spans:
+            self.add(s, e)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, start)
+        if i > 0 and self.ends[i - 1] > start:
+            return True
+        return i < len(self.starts) and self.starts[i] < end
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect_right(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+
+    def __iter__(self):  # noqa: ANN204
+        return iter(zip(self.starts, self.ends))
+
+
 def non_overlapping(items: Iterable, *, key=None) -> list:  # noqa: ANN001
     """Greedy selection of non-overlapping spans: longest first, then best score, then leftmost.
 
@@ -63,11 +93,11 @@ def non_overlapping(items: Iterable, *, key=None) -> list:  # noqa: ANN001
         return key(h) if key else (-(h.end - h.start), -getattr(h, "score", 0.0), h.start)
 
     chosen: list = []
-    taken: list[tuple[int, int]] = []
+    taken = Taken()
     for h in sorted(items, key=pref):
-        if all(h.end <= a or h.start >= b for a, b in taken):
+        if h.end > h.start and not taken.overlaps(h.start, h.end):
             chosen.append(h)
-            taken.append((h.start, h.end))
+            taken.add(h.start, h.end)
     return sorted(chosen, key=lambda h: h.start)
 
 

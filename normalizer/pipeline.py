@@ -128,15 +128,18 @@ class Normalizer:
 
 def _with_derived_acronyms(tables: TableSet, folder: Folder) -> TableSet:
     """The tables plus acronyms of multi-word organisation names (Islamic State -> IS) for the matcher only,
-    marked ``derived:``; an acronym that any table alias already spells is left to the table."""
+    marked ``derived:``. Only the canonical name is used; an acronym that any table alias already spells, or that
+    two entities would derive alike, is left out."""
     taken = {folder.fold_key(a.text) for e in tables.entities.values() for a in e.aliases}
-    entities = dict(tables.entities)
+    derived: dict[str, list[str]] = {}
     for eid, ent in tables.entities.items():
-        if ent.type != "organization":
-            continue
-        extra = tuple(Alias(acr, eid, "und", "upper", f"{DERIVED}acronym")
-                      for acr in sorted(derive_acronyms([a.text for a in ent.aliases]))
-                      if folder.fold_key(acr) not in taken)
-        if extra:
-            entities[eid] = replace(ent, aliases=ent.aliases + extra)
+        if ent.type == "organization":
+            for acr in derive_acronyms([ent.name]):
+                if folder.fold_key(acr) not in taken:
+                    derived.setdefault(acr, []).append(eid)
+    entities = dict(tables.entities)
+    for acr, ids in derived.items():
+        if len(ids) == 1:
+            ent = entities[ids[0]]
+            entities[ids[0]] = replace(ent, aliases=ent.aliases + (Alias(acr, ent.id, "und", "upper", f"{DERIVED}acronym"),))
     return TableSet(entities, tables.files, tables.version, tables.warnings, tables.known_ambiguous)

@@ -115,15 +115,17 @@ def tokenize(folded: Folded, variants: Variants) -> list[Token]:
     out: list[Token] = []
     source = folded.source
     particles, articles = variants.particles, variants.articles
+    identity = not folded.fpos
     for m in _WORD.finditer(folded.text):
         f = m.group()
-        s, e = folded.span(m.start(), m.end())
+        fs = m.start()
+        arabic = f[0] >= "\u0600" and bool(_ARABIC.match(f))
+        if not arabic and not source[fs if identity else folded.orig(fs)].isupper() \
+                and f not in particles and f not in articles:
+            continue  # most tokens: lower-case words, rejected with one lookup
+        s, e = (fs, m.end()) if identity else folded.span(fs, m.end())
         raw = source[s:e]
-        first = raw[:1]
-        arabic = bool(_ARABIC.match(f))
-        cap = arabic or first.isupper()
-        if not cap and f not in particles and f not in articles:
-            continue
+        cap = arabic or raw[:1].isupper()
         if f in articles and f not in variants.free_articles and source[e:e + 1] not in "-‐‑–":
             continue  # "en", "as", "es": a word, not an article, unless hyphenated (ad-Dawla)
         cased = [c for c in raw if c.lower() != c.upper()]
@@ -132,7 +134,7 @@ def tokenize(folded: Folded, variants: Variants) -> list[Token]:
     return out
 
 
-def windows(tokens: list[Token], source: str, taken: list[tuple[int, int]]) -> list[Window]:
+def windows(tokens: list[Token], source: str, taken) -> list[Window]:  # noqa: ANN001  (decide.Taken)
     """All windows over runs of adjacent name-like tokens, longest first within each run.
 
     A window never crosses punctuation other than hyphens/apostrophes, never overlaps ``taken`` spans, starts with
@@ -146,7 +148,7 @@ def windows(tokens: list[Token], source: str, taken: list[tuple[int, int]]) -> l
         if cur and not dotted and (not _GAP_OK.fullmatch(gap) or gap.count("\n") > 1):
             runs.append(cur)
             cur = []
-        if any(a < tok.end and tok.start < b for a, b in taken):
+        if taken.overlaps(tok.start, tok.end):
             if cur:
                 runs.append(cur)
             cur = []

@@ -10,17 +10,13 @@ from collections import defaultdict
 from dataclasses import replace
 
 from .context import nearest, partial_keys, window_key
-from .decide import Thresholds, pick
+from .decide import Taken, Thresholds, pick
 from .scoring import score_pair
 from .spans import Token, VariantIndex, Window, windows
 from .tables import TableSet
 from .types import Candidate, Explanation, Mention
 
 SCORE_CONTEXT = 0.85
-
-
-def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
-    return any(a < end and start < b for a, b in taken)
 
 
 CROSS_SCRIPT_MIN_LETTERS = 4  # an Arabic word meets a Latin alias on its own only with 4+ consonants
@@ -42,9 +38,9 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
                      known_ids: set[str] | frozenset[str] = frozenset()) -> list[Mention]:
     out: list[Mention] = []
     weak: list[Mention] = []
-    taken = list(taken)
+    taken = Taken(taken)
     for win in windows(tokens, source, taken):
-        if _overlaps(win.start, win.end, taken):
+        if taken.overlaps(win.start, win.end):
             continue
         if win.name_tokens == 1 and len(win.tokens) == 1 and win.tokens[0].folded in stopwords:
             continue
@@ -53,7 +49,7 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
             m = _dotted_acronym(win, source, index, tables, steps)  # U.N. = UN
             if m is not None:
                 out.append(m)
-                taken.append((m.start, m.end))
+                taken.add(m.start, m.end)
             continue
         aliases = index.by_key.get(key) or index.shortened(key)
         if not aliases:
@@ -71,13 +67,13 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
                     weak.append(m)
                 continue
             out.append(m)
-            taken.append((m.start, m.end))
+            taken.add(m.start, m.end)
     found = set(known_ids) | {m.id for m in out if m.id}
     for m in weak:
-        if m.id in found and not _overlaps(m.start, m.end, taken):
+        if m.id in found and not taken.overlaps(m.start, m.end):
             out.append(replace(m, explain=replace(m.explain, rules=m.explain.rules + ("context:corroborated",))
                                if m.explain else None))
-            taken.append((m.start, m.end))
+            taken.add(m.start, m.end)
     return out
 
 
@@ -159,9 +155,9 @@ def context_pass(mentions: list[Mention], tokens: list[Token], source: str, inde
         extra = [m.text for m in resolved if m.id == eid]
         for k in partial_keys(tables.entities[eid], index.variants, extra):
             partial[k].add(eid)
-    taken = [(m.start, m.end) for m in resolved]
+    taken = Taken((m.start, m.end) for m in resolved)
     for win in windows(tokens, source, taken):
-        if len(win.tokens) > 3 or _overlaps(win.start, win.end, taken):
+        if len(win.tokens) > 3 or taken.overlaps(win.start, win.end):
             continue
         if win.name_tokens == 1 and win.tokens[-1].folded in stopwords:
             continue
@@ -177,5 +173,5 @@ def context_pass(mentions: list[Mention], tokens: list[Token], source: str, inde
         expl = Explanation(key, tuple(steps(text)), ("context:short-form",), {"entities_with_this_form": sorted(ids)}) if steps else None
         resolved.append(Mention(text, win.start, win.end, eid, ent.name, ent.type, SCORE_CONTEXT, "context", ent.name,
                                 explain=expl))
-        taken.append((win.start, win.end))
+        taken.add(win.start, win.end)
     return resolved
