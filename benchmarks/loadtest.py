@@ -83,15 +83,24 @@ class Level:
     p99_ms: float
     client_cpu: float  # fraction of one core used by this load generator
     server_cpu: float  # fraction of one core used by the server processes
+    batch: int = 0  # 0: POST /normalize; n: POST /normalize/batch with n paragraphs
+
+    @property
+    def texts(self) -> int:
+        return self.requests * max(self.batch, 1)
 
     @property
     def server_cpu_ms(self) -> float:
-        """Server CPU time per request (independent of other load on the machine)."""
-        return self.server_cpu * self.seconds / self.requests * 1000 if self.requests else 0.0
+        """Server CPU time per text (independent of other load on the machine)."""
+        return self.server_cpu * self.seconds / self.texts * 1000 if self.requests else 0.0
 
     @property
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def tps(self) -> float:
+        return self.texts / self.seconds if self.seconds else 0.0
 
 
 def free_port() -> int:
@@ -156,13 +165,44 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=15)
 
 
+def _check(r: httpx.Response, j: int, batch: int) -> bool:
+    """The full answer equals the library's ids (paragraph j, or a batch starting at paragraph j)."""
+    if batch == 0:
+        return [m["id"] for m in r.json()["mentions"]] == EXPECTED_IDS[j]
+    got = [[m["id"] for m in item["mentions"]] for item in r.json()["results"]]
+    return got == [EXPECTED_IDS[(j + i) % len(PARAGRAPHS)] for i in range(batch)]
+
+
 async def run_level(
-    url: str, clients: int, seconds: float, max_requests: int, warmup: float, server_pid: int, workers: int
+    url: str,
+    clients: int,
+    seconds: float,
+    max_requests: int,
+    warmup: float,
+    server_pid: int,
+    workers: int,
+    batch: int = 0,
 ) -> Level:
     """Closed loop: each virtual client has its own connection and sends the next request when the last one
-    is answered.  Every answer must be 200 with mentions; every 20th is parsed fully and checked."""
-    bodies = [json.dumps({"text": text, "lang": lang}).encode() for lang, text in PARAGRAPHS]
-    expected = [len(EXPECTED_IDS[i]) for i in range(len(PARAGRAPHS))]
+    is answered.  Every answer must be 200 with mentions; every 20th is parsed fully and compared with the
+    library's answer."""
+    n = len(PARAGRAPHS)
+    if batch:
+        path, prefix = "/normalize/batch", b'{"results":[{"id":0,"mentions":[{'
+        bodies = [
+            json.dumps(
+                {
+                    "items": [
+                        {"id": i, "text": PARAGRAPHS[(j + i) % n][1], "lang": PARAGRAPHS[(j + i) % n][0]}
+                        for i in range(batch)
+                    ]
+                }
+            ).encode()
+            for j in range(n)
+        ]
+    else:
+        path, prefix = "/normalize", b'{"mentions":[{'
+        bodies = [json.dumps({"text": text, "lang": lang}).encode() for lang, text in PARAGRAPHS]
     headers = {"content-type": "application/json"}
     latencies: list[float] = []
     errors = 0
@@ -176,10 +216,10 @@ async def run_level(
             j = k % len(bodies)
             t0 = time.perf_counter()
             try:
-                r = await client.post("/normalize", content=bodies[j], headers=headers)
-                ok = r.status_code == 200 and r.content.startswith(b'{"mentions":[{')
+                r = await client.post(path, content=bodies[j], headers=headers)
+                ok = r.status_code == 200 and r.content.startswith(prefix)
                 if ok and k % 20 == 0:
-                    ok = [m["id"] for m in r.json()["mentions"]] == EXPECTED_IDS[j] and expected[j] > 0
+                    ok = _check(r, j, batch)
             except httpx.HTTPError:
                 ok = False
             if record:
@@ -208,6 +248,7 @@ async def run_level(
         q[98] * 1000,
         cpu / elapsed,
         scpu / elapsed,
+        batch,
     )
 
 
@@ -246,27 +287,27 @@ def report(
         f"{os.cpu_count()} cores, Python {platform.python_version()}, tables {version}, client and server on the "
         "same machine (127.0.0.1).",
         "",
-        f"Requests: `POST /normalize` with {len(PARAGRAPHS)} news paragraphs (EN and TR, {size:.0f} bytes on "
+        f"Requests: `POST /normalize` (and `POST /normalize/batch`) with {len(PARAGRAPHS)} news paragraphs (EN and TR, {size:.0f} bytes on "
         f"average, {mentions / len(PARAGRAPHS):.1f} mentions each); {args.seconds:g} s per level after "
         f"{args.warmup:g} s warm-up, at most {args.max_requests} requests; server with `--no-access-log`.",
         "",
         f"In-process library: **{lib_rate:,.0f} calls/s** of `Normalizer.normalize` on the same paragraphs "
         f"(one thread; {lib_cpu_ms:.2f} ms CPU per call).",
         "",
-        "| workers | clients | requests | req/s | p50 ms | p99 ms | errors | req/s ÷ library | "
-        "server CPU ms/req | server CPU | client CPU |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| endpoint | workers | clients | requests | req/s | texts/s | p50 ms | p99 ms | errors | "
+        "texts/s ÷ library | server CPU ms/text | server CPU | client CPU |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for lv in levels:
         lines.append(
-            f"| {lv.workers} | {lv.clients} | {lv.requests} | {lv.rps:,.0f} | {lv.p50_ms:.2f} | "
-            f"{lv.p99_ms:.2f} | {lv.errors} | {lv.rps / lib_rate:.2f} | {lv.server_cpu_ms:.2f} | {lv.server_cpu:.0%} | "
-            f"{lv.client_cpu:.0%} |"
+            f"| {f'batch of {lv.batch}' if lv.batch else 'normalize'} | {lv.workers} | {lv.clients} | "
+            f"{lv.requests} | {lv.rps:,.0f} | {lv.tps:,.0f} | {lv.p50_ms:.2f} | {lv.p99_ms:.2f} | {lv.errors} | "
+            f"{lv.tps / lib_rate:.2f} | {lv.server_cpu_ms:.2f} | {lv.server_cpu:.0%} | {lv.client_cpu:.0%} |"
         )
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     lines += [
         "",
-        "server CPU ms/req: CPU time of the server processes per request, to compare with the library's "
+        "server CPU ms/text: CPU time of the server processes per text, to compare with the library's "
         "CPU per call (unaffected by other load). CPU columns: share of one core used by the server / by "
         f"this load generator (httpx); they compete for the same cores. Load average at the end: {load:.2f}.",
         "",
@@ -281,6 +322,8 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=5.0, help="measured seconds per level")
     ap.add_argument("--warmup", type=float, default=1.0)
     ap.add_argument("--max-requests", type=int, default=50_000, help="cap per level")
+    ap.add_argument("--batch", type=int, default=16, help="paragraphs per /normalize/batch level (0: none)")
+    ap.add_argument("--batch-clients", type=int, default=8, help="clients of the batch level")
     ap.add_argument("--tables", nargs="+", default=[], help="table files (default: the bundled tables)")
     ap.add_argument("--no-bundled", action="store_true")
     ap.add_argument("--out", type=Path, default=OUT)
@@ -295,14 +338,17 @@ def main() -> int:
     for workers in args.workers:
         proc, url = start_server(workers, table_args)
         try:
-            for clients in args.clients:
+            plan = [(c, 0) for c in args.clients] + ([(args.batch_clients, args.batch)] if args.batch else [])
+            for clients, batch in plan:
                 lv = asyncio.run(
-                    run_level(url, clients, args.seconds, args.max_requests, args.warmup, proc.pid, workers)
+                    run_level(
+                        url, clients, args.seconds, args.max_requests, args.warmup, proc.pid, workers, batch
+                    )
                 )
                 levels.append(lv)
                 print(
-                    f"workers={workers} clients={clients}: {lv.rps:,.0f} req/s, p50 {lv.p50_ms:.2f} ms, "
-                    f"p99 {lv.p99_ms:.2f} ms, errors {lv.errors}",
+                    f"workers={workers} clients={clients} batch={batch}: {lv.rps:,.0f} req/s, "
+                    f"{lv.tps:,.0f} texts/s, p50 {lv.p50_ms:.2f} ms, p99 {lv.p99_ms:.2f} ms, errors {lv.errors}",
                     flush=True,
                 )
         finally:
