@@ -81,7 +81,7 @@ class Taken:
         self.ends.insert(i, end)
 
     def __iter__(self):  # noqa: ANN204
-        return iter(zip(self.starts, self.ends))
+        return iter(zip(self.starts, self.ends, strict=True))
 
 
 def non_overlapping(items: Iterable, *, key=None) -> list:  # noqa: ANN001

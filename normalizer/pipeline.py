@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
-
 from dataclasses import replace
+from pathlib import Path
 
 from .decide import DERIVED, Thresholds, mention_from_hit, non_overlapping
 from .fold import Folder, default_folder
