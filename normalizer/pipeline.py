@@ -12,7 +12,7 @@ from .matcher import AliasMatcher
 from .spans import VariantIndex, load_stopwords, tokenize
 from .tables import TableSet, bundled_dir, load_tables
 from .types import Alias, Candidate, Entity, Result
-from .variant_pass import context_pass, variant_mentions
+from .variant_pass import context_pass, fuzzy_mentions, variant_mentions
 from .variants import Variants, default_variants, derive_acronyms
 
 MAX_TEXT_CHARS = 50_000_000
@@ -27,11 +27,12 @@ class Normalizer:
     """
 
     def __init__(self, tables: Sequence[str | Path] = (), *, bundled: bool = True, folder: Folder | None = None,
-                 variants: bool = True, context: bool = True) -> None:
+                 variants: bool = True, fuzzy: bool = True, context: bool = True) -> None:
         if isinstance(tables, (str, Path)):
             tables = [tables]
         self.folder = folder or default_folder()
         self.use_variants = variants
+        self.use_fuzzy = fuzzy
         self.use_context = context
         paths: list[str | Path] = ([bundled_dir()] if bundled else []) + list(tables)
         self.tables: TableSet = load_tables(paths, fold_key=self.folder.fold_key, fold_version=self.folder.version)
@@ -87,12 +88,15 @@ class Normalizer:
         hits = non_overlapping(self.matcher.find(folded, lang), key=lambda h: (-(h.end - h.start), h.start))
         steps = self.folder.steps_for if explain else None
         mentions = [mention_from_hit(h, text, self.tables, lang=lang, fold_steps=steps) for h in hits]
-        if self.use_variants or self.use_context:
+        if self.use_variants or self.use_fuzzy or self.use_context:
             tokens = tokenize(folded, self.variants)
             if self.use_variants:
                 taken = [(m.start, m.end) for m in mentions]
                 mentions += variant_mentions(tokens, text, taken, self.variant_index, self.tables, self.thresholds,
                                              self.stopwords, steps, {m.id for m in mentions if m.id})
+            if self.use_fuzzy:
+                taken = [(m.start, m.end) for m in mentions]
+                mentions += fuzzy_mentions(tokens, text, taken, self.variant_index, self.tables, self.thresholds, steps)
             if self.use_context:
                 mentions = context_pass(mentions, tokens, text, self.variant_index, self.tables, self.stopwords, steps)
         mentions.sort(key=lambda m: m.start)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
 
-from .scoring import key_strength, score_pair, token_overlap
+from .scoring import key_strength, score_pair, token_overlap, token_similarity
 from .types import Alias, Candidate
 from .variants import TokenKey, roman_of
 
@@ -61,14 +61,15 @@ class TokenIndex:
         return [i for i, _ in counts.most_common(limit)]
 
 
-def _fuzzy_score(query: list[TokenKey], alias: list[TokenKey]) -> tuple[float, dict[str, Any]]:
-    """For a candidate no key matched: similarity of the romanised forms, weighted by token overlap."""
-    sim = fuzz.ratio(roman_of(query), roman_of(alias)) / 100
-    overlap = token_overlap(query, alias)
+def fuzzy_score(query: list[TokenKey], alias: list[TokenKey]) -> tuple[float, dict[str, Any]]:
+    """For a candidate no key matched: romanised edit similarity, whole and per token, times key strength."""
+    whole = fuzz.ratio(roman_of(query), roman_of(alias)) / 100
+    # both ways: a name missing a distinguishing word of the alias (Iraqi National ...) is not that alias
+    per_token = min(token_similarity(query, alias), token_similarity(alias, query))
     strength = key_strength(query)
-    feats = {"key_match": "tokens", "similarity": round(sim, 4), "token_overlap": round(overlap, 4),
-             "key_strength": round(strength, 4)}
-    return round(0.9 * sim * (0.5 + 0.5 * overlap) * min(1.0, 0.4 + strength), 4), feats
+    feats = {"key_match": "tokens", "similarity": round(whole, 4), "token_similarity": round(per_token, 4),
+             "token_overlap": round(token_overlap(query, alias), 4), "key_strength": round(strength, 4)}
+    return round(0.9 * (whole + per_token) / 2 * min(1.0, 0.4 + strength), 4), feats
 
 
 def resolve_name(norm: Normalizer, name: str, *, limit: int = 5, lang: str | None = None) -> list[Candidate]:
@@ -101,7 +102,7 @@ def resolve_name(norm: Normalizer, name: str, *, limit: int = 5, lang: str | Non
         a = tindex.aliases[i]
         if a.entity_id in best and best[a.entity_id].method != "fuzzy":
             continue
-        score, feats = _fuzzy_score(qtok, index.alias_tokens(a))
+        score, feats = fuzzy_score(qtok, index.alias_tokens(a))
         offer(a, score, "fuzzy", feats)
     floor = norm.thresholds.resolve_floor
     ranked = sorted((c for c in best.values() if c.score >= floor), key=lambda c: (-c.score, c.id))

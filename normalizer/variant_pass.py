@@ -175,3 +175,42 @@ def context_pass(mentions: list[Mention], tokens: list[Token], source: str, inde
                                 explain=expl))
         taken.add(win.start, win.end)
     return resolved
+
+
+FUZZY_MARGIN = 0.05  # a fuzzy match must clear the variant threshold by this much
+FUZZY_TOP = 8
+
+
+def fuzzy_mentions(tokens: list[Token], source: str, taken: list[tuple[int, int]], index: VariantIndex,
+                   tables: TableSet, th: Thresholds, steps) -> list[Mention]:  # noqa: ANN001
+    """Multi-word capitalised names a few edits from an alias (typos, dropped letters): the token index proposes,
+    romanised edit similarity weighted by token overlap decides. Single words never match fuzzily."""
+    from .resolve import fuzzy_score
+
+    out: list[Mention] = []
+    taken_set = Taken(taken)
+    tindex = index.token_index()
+    for win in windows(tokens, source, taken_set):
+        names = [t for t in win.tokens if t.key.kind == "name"]
+        if not 2 <= len(names) <= 5 or not all(t.cap for t in names) or taken_set.overlaps(win.start, win.end):
+            continue
+        best: dict[str, tuple[float, Candidate]] = {}
+        for i in tindex.candidates(win.keys, FUZZY_TOP):
+            alias = tindex.aliases[i]
+            if alias.case in ("exact", "upper"):
+                continue
+            score, feats = fuzzy_score(win.keys, index.alias_tokens(alias))
+            ent = tables.entities[alias.entity_id]
+            if score < th.threshold(ent.type, len(names)) + FUZZY_MARGIN:
+                continue
+            if alias.entity_id not in best or best[alias.entity_id][0] < score:
+                best[alias.entity_id] = (score, Candidate(ent.id, ent.name, ent.type, score, alias.text, "fuzzy", feats))
+        chosen, ranked = pick(list(best.values()), th.margin)
+        if chosen is None:
+            continue  # nothing, or a near tie: a fuzzy guess between entities is never made
+        c: Candidate = chosen
+        text = source[win.start:win.end]
+        expl = Explanation(window_key(win.keys), tuple(steps(text)), ("fuzzy-tokens",), c.features) if steps else None
+        out.append(Mention(text, win.start, win.end, c.id, c.canonical, c.type, c.score, "fuzzy", c.alias, explain=expl))
+        taken_set.add(win.start, win.end)
+    return out

@@ -135,3 +135,23 @@ def test_resolve_ranks_candidates(n: Normalizer) -> None:
     assert n.resolve("Abu Bakr al-Iraqi") == [] or n.resolve("Abu Bakr al-Iraqi")[0].score < 0.8
     assert n.resolve("") == [] and n.resolve("Daesh", limit=0) == []
     assert len(n.resolve("al-Qurashi", limit=1)) <= 1
+
+
+def test_fuzzy_multiword_typo_in_text(n: Normalizer) -> None:
+    (m,) = n.normalize("Abu Bakr al-Bahgdadi was killed", explain=True).mentions
+    assert (m.text, m.id, m.method) == ("Abu Bakr al-Bahgdadi", "per:baghdadi", "fuzzy")
+    assert "fuzzy-tokens" in m.explain.rules and m.explain.features["token_similarity"] > 0.9
+    assert found(n, "National Intelligence Organisaton said")[0][1:] == ("org:mit", "fuzzy")
+
+
+def test_fuzzy_never_for_single_words_or_missing_qualifiers(n: Normalizer, tmp_path: Path) -> None:
+    assert found(n, "Bahgdadi spoke") == []  # one word: a typo of one word is too weak
+    t = tmp_path / "t.yaml"
+    t.write_text("entities:\n  - {id: x, type: organization, name: Iraqi National Intelligence Service}\n", encoding="utf-8")
+    n2 = Normalizer([t], bundled=False)
+    assert found(n2, "the National Intelligence Service said") == []
+
+
+def test_switching_passes_off(tmp_path: Path) -> None:
+    plain = Normalizer([TABLE], bundled=False, variants=False, fuzzy=False, context=False)
+    assert found(plain, "Ebu Bekir el-Bağdadi, Abu Bakr al-Bahgdadi") == []

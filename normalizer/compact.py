@@ -1,0 +1,219 @@
+"""Column storage for big alias tables: strings in one UTF-8 blob, numbers in arrays, objects built on access.
+
+A million aliases as Python objects cost about a gigabyte and seconds to unpickle; as columns they are a few
+tens of megabytes and load as fast as the bytes can be read.  :class:`StringTable` is a read-only list of
+strings, :class:`StringIndex` finds a string's position, :class:`CompactEntities` is a read-only
+``Mapping[str, Entity]`` that builds :class:`~normalizer.types.Entity` objects when asked for them.
+
+>>> t = StringTable.build(["MİT", "Daesh", ""])
+>>> list(t), len(t), t[1]
+(['MİT', 'Daesh', ''], 3, 'Daesh')
+>>> StringIndex.build(t).find("Daesh"), StringIndex.build(t).find("ISIS")
+(1, -1)
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left
+from collections.abc import ItemsView, Iterable, Iterator, Mapping, Sequence, ValuesView
+from itertools import accumulate
+from zlib import crc32
+
+from .types import Alias, Entity
+
+_NONE = "\x00"  # stored for an optional string that is None
+
+
+class StringTable(Sequence[str]):
+    """An immutable sequence of strings stored as one UTF-8 blob plus end offsets."""
+
+    __slots__ = ("blob", "ends")
+
+    def __init__(self, blob: bytes, ends: array) -> None:
+        self.blob = blob
+        self.ends = ends  # ends[i] = end of string i; string 0 starts at 0
+
+    @classmethod
+    def build(cls, strings: Iterable[str]) -> StringTable:
+        parts = [s.encode("utf-8") for s in strings]
+        blob = b"".join(parts)
+        ends = array("I" if len(blob) < 2**32 else "Q", accumulate(map(len, parts)))
+        return cls(blob, ends)
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def __getitem__(self, i):  # noqa: ANN001, ANN204
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self.ends)
+        return self.blob[self.ends[i - 1] if i else 0 : self.ends[i]].decode("utf-8")
+
+    def __iter__(self) -> Iterator[str]:
+        blob, start = self.blob, 0
+        for end in self.ends:
+            yield blob[start:end].decode("utf-8")
+            start = end
+
+    def __reduce__(self):  # noqa: ANN204
+        return (StringTable, (self.blob, self.ends))
+
+
+class StringIndex:
+    """Position of a string in a :class:`StringTable`: CRC-32 hashes sorted in an array, then bisect."""
+
+    __slots__ = ("hashes", "order", "table")
+
+    def __init__(self, table: StringTable, hashes: array, order: array) -> None:
+        self.table, self.hashes, self.order = table, hashes, order
+
+    @classmethod
+    def build(cls, table: StringTable) -> StringIndex:
+        blob, ends = table.blob, table.ends
+        pairs = sorted((crc32(blob[ends[i - 1] if i else 0 : ends[i]]), i) for i in range(len(ends)))
+        return cls(table, array("I", (h for h, _ in pairs)), array("I", (i for _, i in pairs)))
+
+    def find(self, s: str) -> int:
+        """Index of ``s`` in the table (the first one if repeated), or -1."""
+        raw = s.encode("utf-8")
+        h = crc32(raw)
+        hashes, order, blob, ends = self.hashes, self.order, self.table.blob, self.table.ends
+        k = bisect_left(hashes, h)
+        best = -1
+        while k < len(hashes) and hashes[k] == h:
+            i = order[k]
+            if blob[ends[i - 1] if i else 0 : ends[i]] == raw and (best < 0 or i < best):
+                best = i
+            k += 1
+        return best
+
+    def __reduce__(self):  # noqa: ANN204
+        return (StringIndex, (self.table, self.hashes, self.order))
+
+
+class AliasColumns:
+    """Aliases as columns: text, entity id, language, case rule, source ("file:line")."""
+
+    __slots__ = ("text", "entity", "entity_ids", "lang", "langs", "case", "cases", "src_file", "src_line", "files")
+
+    def __init__(self, aliases: Iterable[Alias]) -> None:
+        text, ent, lang, case, sfile, sline = [], array("I"), array("B"), array("B"), array("I"), array("q")
+        ids: dict[str, int] = {}
+        langs: dict[str, int] = {}
+        cases: dict[str, int] = {}
+        files: dict[str, int] = {}
+        for a in aliases:
+            text.append(a.text)
+            ent.append(ids.setdefault(a.entity_id, len(ids)))
+            lang.append(langs.setdefault(a.lang, len(langs)))
+            case.append(cases.setdefault(a.case, len(cases)))
+            head, sep, tail = a.source.rpartition(":")
+            if sep and tail.isdigit() and str(int(tail)) == tail:
+                sfile.append(files.setdefault(head, len(files)))
+                sline.append(int(tail))
+            else:
+                sfile.append(files.setdefault(a.source, len(files)))
+                sline.append(-1)
+        if len(langs) > 255 or len(cases) > 255:
+            raise ValueError("more than 255 languages or case rules")
+        self.text = StringTable.build(text)
+        self.entity, self.entity_ids = ent, StringTable.build(ids)
+        self.lang, self.langs = lang, tuple(langs)
+        self.case, self.cases = case, tuple(cases)
+        self.src_file, self.src_line, self.files = sfile, sline, tuple(files)
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def alias(self, i: int) -> Alias:
+        line = self.src_line[i]
+        src = self.files[self.src_file[i]]
+        return Alias(self.text[i], self.entity_ids[self.entity[i]], self.langs[self.lang[i]], self.cases[self.case[i]],
+                     src if line < 0 else f"{src}:{line}")
+
+    def __getstate__(self) -> dict:
+        return {k: getattr(self, k) for k in self.__slots__}
+
+    def __setstate__(self, state: dict) -> None:
+        for k, v in state.items():
+            setattr(self, k, v)
+
+
+class CompactEntities(Mapping[str, Entity]):
+    """``id -> Entity`` over columns; each Entity (with its aliases) is built when looked up, then memoised."""
+
+    def __init__(self, entities: Mapping[str, Entity]) -> None:
+        ents = list(entities.values())
+        self.ids = StringTable.build(e.id for e in ents)
+        self.index = StringIndex.build(self.ids)
+        self.names = StringTable.build(e.name for e in ents)
+        types: dict[str, int] = {}
+        self.type_codes = array("H", (types.setdefault(e.type, len(types)) for e in ents))
+        self.types = tuple(types)
+        self.wikidata = StringTable.build(_NONE if e.wikidata is None else e.wikidata for e in ents)
+        self.description = StringTable.build(_NONE if e.description is None else e.description for e in ents)
+        self.context = StringTable.build("\x1f".join(e.context) for e in ents)
+        self.source = StringTable.build(e.source for e in ents)
+        self.alias_ends = array("I", accumulate(len(e.aliases) for e in ents))
+        self.aliases = AliasColumns(a for e in ents for a in e.aliases)
+        self._memo: dict[str, Entity] = {}
+
+    def build(self, i: int) -> Entity:
+        lo = self.alias_ends[i - 1] if i else 0
+        wd, desc, ctx = self.wikidata[i], self.description[i], self.context[i]
+        return Entity(self.ids[i], self.types[self.type_codes[i]], self.names[i],
+                      tuple(self.aliases.alias(j) for j in range(lo, self.alias_ends[i])),
+                      None if wd == _NONE else wd, None if desc == _NONE else desc,
+                      tuple(ctx.split("\x1f")) if ctx else (), self.source[i])
+
+    def __getitem__(self, eid: str) -> Entity:
+        ent = self._memo.get(eid)
+        if ent is None:
+            i = self.index.find(eid) if isinstance(eid, str) else -1
+            if i < 0:
+                raise KeyError(eid)
+            ent = self.build(i)
+            if len(self._memo) >= 100_000:
+                self._memo.clear()
+            self._memo[eid] = ent
+        return ent
+
+    def __contains__(self, eid: object) -> bool:
+        return isinstance(eid, str) and (eid in self._memo or self.index.find(eid) >= 0)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids)
+
+    def values(self) -> ValuesView[Entity]:
+        return _Values(self)
+
+    def items(self) -> ItemsView[str, Entity]:
+        return _Items(self)
+
+    @property
+    def alias_count(self) -> int:
+        return len(self.aliases)
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_memo"] = {}
+        return state
+
+
+class _Values(ValuesView):
+    """Iterating builds every Entity in table order without keeping them."""
+
+    def __iter__(self) -> Iterator[Entity]:
+        m = self._mapping
+        return (m.build(i) for i in range(len(m)))
+
+
+class _Items(ItemsView):
+    def __iter__(self) -> Iterator[tuple[str, Entity]]:
+        m = self._mapping
+        return ((e.id, e) for e in (m.build(i) for i in range(len(m))))

@@ -1,0 +1,111 @@
+"""Fast path of :meth:`Folder.fold <normalizer.fold.Folder.fold>` for text whose every character folds to one ASCII
+character: English, Turkish, French, German without ß, romanised Arabic — most of the text this service sees.
+
+Three C-speed steps instead of a Python dictionary lookup per character:
+
+1. ``codecs.charmap_encode`` with an :class:`EncodingMap` turns each character into one byte of a private
+   256-symbol alphabet (ASCII plus the 128 most useful Latin letters and punctuation); any other character raises,
+   and the caller falls back to the general fold;
+2. ``bytes.translate`` folds that byte to its ASCII result (lower case, no diacritics, separators -> space);
+3. runs of spaces are collapsed with numpy, recording the same offset breakpoints as the general fold.
+
+The same private bytes also give the *case-inverted* fold used to find capitals-only acronyms (see
+:mod:`normalizer.matcher`): letters whose source character is lower case come out in upper case, so an
+upper-case-only key cannot match them.  The result is checked against the general fold in the tests.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Callable
+
+import numpy as np
+
+# Non-ASCII characters worth a slot in the 128-entry private alphabet, most useful first.
+_PRIORITY = (
+    "çğıİöşüÇĞÖŞÜâîûÂÎÛ"  # Turkish
+    "’‘“”„–—…«»·•′″‹›\u00a0\u2009\u202f´ʼ"  # punctuation, apostrophes, spaces
+    "àáãäåèéêëìíïñòóôõøùúýÿÀÁÃÄÅÈÉÊËÌÍÏÑÒÓÔÕØÙÚÝ"  # Western European
+    "āīūēōĀĪŪĒŌḥṣṭḍẓḤṢṬḌẒ"  # transliteration of Arabic
+    "šžčćłńőűřśźżŠŽČĆŁŃŐŰŘŚŹŻ"  # Central European
+)
+_RANGES = ((0xC0, 0x100), (0x100, 0x180), (0xA1, 0xC0), (0x2010, 0x2050), (0x1E00, 0x1F00), (0x180, 0x250))
+_PAD = 0xFDD0  # noncharacters fill unused slots of the decoding table
+
+
+class FastFold:
+    """Tables for the fast path, derived from a folder's per-character fold."""
+
+    def __init__(self, fold_char: Callable[[str], str]) -> None:
+        self.ok = all(len(fold_char(chr(i))) == 1 and ord(fold_char(chr(i))) < 128 for i in range(128))
+        chosen: list[str] = []
+        seen: set[str] = set()
+        candidates = list(_PRIORITY) + [chr(cp) for lo, hi in _RANGES for cp in range(lo, hi)]
+        for ch in candidates:
+            if len(chosen) == 128:
+                break
+            if ch in seen:
+                continue
+            seen.add(ch)
+            out = fold_char(ch)
+            if len(out) == 1 and ord(out) < 128:
+                chosen.append(ch)
+        table = "".join(chr(i) for i in range(128)) + "".join(chosen)
+        table += "".join(chr(_PAD + i) for i in range(256 - len(table)))
+        self.alphabet = table
+        self.emap = codecs.charmap_build(table)
+        fold = [ord(fold_char(c)) if i < 128 + len(chosen) else 32 for i, c in enumerate(table)]
+        self.fold_bytes = bytes(fold)
+        # case-inverted: a letter whose source character is cased but not upper case comes out in upper case
+        self.upper_bytes = bytes(
+            ord(chr(f).upper()) if c.lower() != c.upper() and not c.isupper() and chr(f).isalpha() else f
+            for c, f in zip(table, fold, strict=True)
+        )
+
+    def encode(self, text: str) -> bytes | None:
+        """One private byte per character, or None when some character is outside the alphabet."""
+        if not self.ok:
+            return None
+        try:
+            return codecs.charmap_encode(text, "strict", self.emap)[0]
+        except UnicodeEncodeError:
+            return None
+
+    def fold(self, text: str) -> tuple[bytes, bytes, bytes, tuple[int, ...], tuple[int, ...]] | None:
+        """``(collapsed folded bytes, uncollapsed folded bytes, private bytes, fpos, opos)`` or None."""
+        b = self.encode(text)
+        if b is None:
+            return None
+        t = b.translate(self.fold_bytes)
+        if b"  " not in t:
+            return t, t, b, (), ()
+        a = np.frombuffer(t, np.uint8)
+        sp = a == 32
+        rem = np.flatnonzero(sp[1:] & sp[:-1]) + 1  # positions of removed spaces (all but the first of a run)
+        keep = np.ones(len(a), bool)
+        keep[rem] = False
+        collapsed = a[keep].tobytes()
+        breaks = np.flatnonzero(np.diff(rem) != 1)
+        first = np.concatenate(([0], breaks + 1))  # index in rem of each run's first removed space
+        last = np.append(breaks, len(rem) - 1)
+        run_a = rem[first] - 1  # the kept space
+        run_b = rem[last] + 1  # just after the run
+        fa = run_a - first  # folded position of the kept space (first[k] spaces were removed before it)
+        fpos = np.empty(2 * len(first), np.int64)
+        opos = np.empty(2 * len(first), np.int64)
+        fpos[0::2], fpos[1::2] = fa, fa + 1
+        opos[0::2], opos[1::2] = run_a, run_b
+        return collapsed, t, b, tuple(fpos.tolist()), tuple(opos.tolist())
+
+    def upper(self, private: bytes) -> bytes:
+        """The case-inverted fold of the same characters (same length as the source)."""
+        return private.translate(self.upper_bytes)
+
+
+class FastAux:
+    """What the fast path knows beyond :class:`~normalizer.fold.Folded`: bytes for the byte-level automata."""
+
+    __slots__ = ("collapsed", "raw", "private", "fast")
+
+    def __init__(self, collapsed: bytes, raw: bytes, private: bytes, fast: FastFold) -> None:
+        self.collapsed, self.raw, self.private, self.fast = collapsed, raw, private, fast
