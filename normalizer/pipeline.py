@@ -96,7 +96,8 @@ class Normalizer:
                                              self.stopwords, steps, {m.id for m in mentions if m.id})
             if self.use_fuzzy:
                 taken = [(m.start, m.end) for m in mentions]
-                mentions += fuzzy_mentions(tokens, text, taken, self.variant_index, self.tables, self.thresholds, steps)
+                mentions += fuzzy_mentions(tokens, text, taken, self.variant_index, self.tables, self.thresholds,
+                                           self.stopwords, steps)
             if self.use_context:
                 mentions = context_pass(mentions, tokens, text, self.variant_index, self.tables, self.stopwords, steps)
         mentions.sort(key=lambda m: m.start)

@@ -26,7 +26,8 @@ def _weak(win: Window, alias_tokens: list) -> bool:  # noqa: ANN001
     """A single word meeting an alias of the other script (Arabic text ~ Latin alias or the reverse) on a short
     consonant skeleton: Arabic roots have 2-3 consonants, so such keys collide with ordinary words
     (أعلنت ~ Levant, Service ~ سروج); it counts only if the document names the entity otherwise."""
-    if win.name_tokens != 1 or len(window_key(win.keys).replace(" ", "")) >= CROSS_SCRIPT_MIN_LETTERS:
+    if len(window_key(win.keys).replace(" ", "").replace("ABU", "").replace("BIN", "").replace("UMM", "")) \
+            >= CROSS_SCRIPT_MIN_LETTERS:
         return False
     # an Arabic word against any alias (the fold already met real Arabic spelling variants), or a Latin word
     # against an Arabic-script alias
@@ -42,7 +43,7 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
     for win in windows(tokens, source, taken):
         if taken.overlaps(win.start, win.end):
             continue
-        if win.name_tokens == 1 and len(win.tokens) == 1 and win.tokens[0].folded in stopwords:
+        if not _edges_ok(win, stopwords):
             continue
         key = window_key(win.keys)
         if len(win.tokens) > 1 and all(t.upper and len(t.folded) == 1 for t in win.tokens):
@@ -77,6 +78,17 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
     return out
 
 
+def _edges_ok(win: Window, stopwords: frozenset[str]) -> bool:
+    """A name neither starts nor ends with a function word (الرئيس إن is not Ras al-Ayn)."""
+    names = [t for t in win.tokens if t.key.kind == "name"]
+    return bool(names) and names[0].folded not in stopwords and names[-1].folded not in stopwords
+
+
+def _is_acronym(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return 0 < len(letters) <= 6 and all(c.isupper() for c in letters) and " " not in text.strip()
+
+
 def _dotted_acronym(win: Window, source: str, index: VariantIndex, tables: TableSet, steps) -> Mention | None:  # noqa: ANN001
     letters = "".join(t.folded for t in win.tokens)
     ids = {a.entity_id: a for a in index.acronyms.get(letters, ())}
@@ -92,11 +104,10 @@ def _dotted_acronym(win: Window, source: str, index: VariantIndex, tables: Table
 
 def _decide_window(win: Window, key: str, aliases, source: str, index: VariantIndex, tables: TableSet,  # noqa: ANN001
                    th: Thresholds, steps) -> Mention | None:  # noqa: ANN001
-    upper = all(t.upper for t in win.tokens if t.key.kind == "name")
     best: dict[str, tuple[float, Candidate]] = {}
     for alias in aliases:
-        if alias.case == "exact" or (alias.case == "upper" and not upper):
-            continue
+        if alias.case in ("exact", "upper") or _is_acronym(alias.text):
+            continue  # an acronym has no spelling variants (MEET is not MIT)
         score, feats = score_pair(win.keys, index.alias_tokens(alias), "variant")
         ent = tables.entities[alias.entity_id]
         if score < th.threshold(ent.type, win.name_tokens):
@@ -179,10 +190,11 @@ def context_pass(mentions: list[Mention], tokens: list[Token], source: str, inde
 
 FUZZY_MARGIN = 0.05  # a fuzzy match must clear the variant threshold by this much
 FUZZY_TOP = 8
+FUZZY_MIN_LETTERS = 6  # consonants in the window's key: fewer is too little to go on without a key match
 
 
 def fuzzy_mentions(tokens: list[Token], source: str, taken: list[tuple[int, int]], index: VariantIndex,
-                   tables: TableSet, th: Thresholds, steps) -> list[Mention]:  # noqa: ANN001
+                   tables: TableSet, th: Thresholds, stopwords: frozenset[str], steps) -> list[Mention]:  # noqa: ANN001
     """Multi-word capitalised names a few edits from an alias (typos, dropped letters): the token index proposes,
     romanised edit similarity weighted by token overlap decides. Single words never match fuzzily."""
     from .resolve import fuzzy_score
@@ -193,6 +205,8 @@ def fuzzy_mentions(tokens: list[Token], source: str, taken: list[tuple[int, int]
     for win in windows(tokens, source, taken_set):
         names = [t for t in win.tokens if t.key.kind == "name"]
         if not 2 <= len(names) <= 5 or not all(t.cap for t in names) or taken_set.overlaps(win.start, win.end):
+            continue
+        if not _edges_ok(win, stopwords) or len(window_key(win.keys).replace(" ", "")) < FUZZY_MIN_LETTERS:
             continue
         best: dict[str, tuple[float, Candidate]] = {}
         for i in tindex.candidates(win.keys, FUZZY_TOP):

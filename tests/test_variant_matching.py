@@ -155,3 +155,16 @@ def test_fuzzy_never_for_single_words_or_missing_qualifiers(n: Normalizer, tmp_p
 def test_switching_passes_off(tmp_path: Path) -> None:
     plain = Normalizer([TABLE], bundled=False, variants=False, fuzzy=False, context=False)
     assert found(plain, "Ebu Bekir el-Bağdadi, Abu Bakr al-Bahgdadi") == []
+
+
+def test_precision_guards_on_ordinary_text(bundled: Normalizer) -> None:
+    """Sentences with no entity in them, in several languages: nothing found."""
+    for text in [
+        "The president said on Monday that the army will stay. Sure, he added, the state is strong.",
+        "Cumhurbaşkanı, Dış İşleri Bakanı ile görüştü. Türk askerleri sınırda.",
+        "Das ist wichtig, sagte er mit Nachdruck.",
+        "Le gouvernement a un plan, dit-il en juin.",
+        "قال الرئيس إن الحكومة ستواصل العمليات في الشمال. وأعلنت الوزارة عن خطة جديدة.",
+        "WE MEET AT NOON. WHAT IS THE PLAN?",
+    ]:
+        assert bundled.normalize(text).mentions == (), text
