@@ -114,6 +114,9 @@ def main() -> int:
     ap.add_argument("--size-mb", type=float, default=100)
     ap.add_argument("--cache-dir", type=Path, default=HERE / ".cache")
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument(
+        "--repeat", type=int, default=1, help="run each worker count N times, interleaved; keep the best"
+    )
     ap.add_argument("--delete", action="store_true", help="delete the generated file afterwards")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     ap.add_argument(
@@ -131,8 +134,14 @@ def main() -> int:
     size = path.stat().st_size / 1024 / 1024
     rows = []
     try:
+        best: dict[int, dict[str, float]] = {}
+        for _ in range(args.repeat):
+            for w in args.workers:  # interleaved, so a busy spell on the machine hits every worker count
+                r = run(path, w, args.cli_args)
+                if w not in best or r["seconds"] < best[w]["seconds"]:
+                    best[w] = r
         for w in args.workers:
-            r = run(path, w, args.cli_args)
+            r = best[w]
             rows.append(
                 {
                     "workers": w,
