@@ -18,11 +18,47 @@ from array import array
 from bisect import bisect_left
 from collections.abc import ItemsView, Iterable, Iterator, Mapping, Sequence, ValuesView
 from itertools import accumulate
+from types import MemberDescriptorType
 from zlib import crc32
 
 from .types import Alias, Entity
 
 _NONE = "\x00"  # stored for an optional string that is None
+
+
+def _alias_maker():  # noqa: ANN202
+    """``Alias(...)`` without the frozen dataclass's per-field ``object.__setattr__`` (2.5x faster); the plain
+    constructor when Alias is not a slotted class."""
+    slots = [Alias.__dict__.get(f) for f in ("text", "entity_id", "lang", "case", "source")]
+    if not all(isinstance(d, MemberDescriptorType) for d in slots):
+        return Alias
+    new, (s0, s1, s2, s3, s4) = object.__new__, (d.__set__ for d in slots)  # type: ignore[union-attr]
+
+    def make(text: str, entity_id: str, lang: str, case: str, source: str) -> Alias:
+        a = new(Alias)
+        s0(a, text)
+        s1(a, entity_id)
+        s2(a, lang)
+        s3(a, case)
+        s4(a, source)
+        return a
+
+    return make
+
+
+_make_alias = _alias_maker()
+
+
+def _split_source(source: str) -> tuple[str, int]:
+    """``"file:12"`` -> ``("file", 12)``; anything else -> ``(source, -1)``."""
+    head, sep, tail = source.rpartition(":")
+    if sep and tail.isdigit() and str(int(tail)) == tail and int(tail) < 2**31:
+        return head, int(tail)
+    return source, -1
+
+
+def _join_source(file: str, line: int) -> str:
+    return file if line < 0 else f"{file}:{line}"
 
 
 class StringTable(Sequence[str]):
@@ -99,7 +135,7 @@ class AliasColumns:
     __slots__ = ("text", "entity", "entity_ids", "lang", "langs", "case", "cases", "src_file", "src_line", "files")
 
     def __init__(self, aliases: Iterable[Alias]) -> None:
-        text, ent, lang, case, sfile, sline = [], array("I"), array("B"), array("B"), array("I"), array("q")
+        text, ent, lang, case, sfile, sline = [], array("I"), array("B"), array("B"), array("I"), array("i")
         ids: dict[str, int] = {}
         langs: dict[str, int] = {}
         cases: dict[str, int] = {}
@@ -109,29 +145,29 @@ class AliasColumns:
             ent.append(ids.setdefault(a.entity_id, len(ids)))
             lang.append(langs.setdefault(a.lang, len(langs)))
             case.append(cases.setdefault(a.case, len(cases)))
-            head, sep, tail = a.source.rpartition(":")
-            if sep and tail.isdigit() and str(int(tail)) == tail:
-                sfile.append(files.setdefault(head, len(files)))
-                sline.append(int(tail))
-            else:
-                sfile.append(files.setdefault(a.source, len(files)))
-                sline.append(-1)
+            f, line = _split_source(a.source)
+            sfile.append(files.setdefault(f, len(files)))
+            sline.append(line)
         if len(langs) > 255 or len(cases) > 255:
             raise ValueError("more than 255 languages or case rules")
         self.text = StringTable.build(text)
         self.entity, self.entity_ids = ent, StringTable.build(ids)
         self.lang, self.langs = lang, tuple(langs)
         self.case, self.cases = case, tuple(cases)
-        self.src_file, self.src_line, self.files = sfile, sline, tuple(files)
+        self.src_file, self.src_line, self.files = array("H" if len(files) < 2**16 else "I", sfile), sline, tuple(files)
 
     def __len__(self) -> int:
         return len(self.text)
 
     def alias(self, i: int) -> Alias:
+        tb, te = self.text.blob, self.text.ends
+        e = self.entity[i]
+        ib, ie = self.entity_ids.blob, self.entity_ids.ends
         line = self.src_line[i]
         src = self.files[self.src_file[i]]
-        return Alias(self.text[i], self.entity_ids[self.entity[i]], self.langs[self.lang[i]], self.cases[self.case[i]],
-                     src if line < 0 else f"{src}:{line}")
+        return _make_alias(tb[te[i - 1] if i else 0 : te[i]].decode("utf-8"),
+                           ib[ie[e - 1] if e else 0 : ie[e]].decode("utf-8"), self.langs[self.lang[i]],
+                           self.cases[self.case[i]], src if line < 0 else f"{src}:{line}")
 
     def __getstate__(self) -> dict:
         return {k: getattr(self, k) for k in self.__slots__}
@@ -144,7 +180,10 @@ class AliasColumns:
 class CompactEntities(Mapping[str, Entity]):
     """``id -> Entity`` over columns; each Entity (with its aliases) is built when looked up, then memoised."""
 
-    def __init__(self, entities: Mapping[str, Entity]) -> None:
+    def __init__(self, entities: Mapping[str, Entity], shared: AliasColumns | None = None) -> None:
+        """``shared``: alias columns holding each entity's aliases in table order, possibly followed by more
+        aliases of the same entity (the matcher's, with derived acronyms); used instead of a second copy when
+        they match, checked alias by alias."""
         ents = list(entities.values())
         self.ids = StringTable.build(e.id for e in ents)
         self.index = StringIndex.build(self.ids)
@@ -155,18 +194,31 @@ class CompactEntities(Mapping[str, Entity]):
         self.wikidata = StringTable.build(_NONE if e.wikidata is None else e.wikidata for e in ents)
         self.description = StringTable.build(_NONE if e.description is None else e.description for e in ents)
         self.context = StringTable.build("\x1f".join(e.context) for e in ents)
-        self.source = StringTable.build(e.source for e in ents)
-        self.alias_ends = array("I", accumulate(len(e.aliases) for e in ents))
-        self.aliases = AliasColumns(a for e in ents for a in e.aliases)
+        files: dict[str, int] = {}
+        lines = array("i")
+        for e in ents:
+            f, line = _split_source(e.source)
+            files.setdefault(f, len(files))
+            lines.append(line)
+        self.src_file = array("H" if len(files) < 2**16 else "I", (files[_split_source(e.source)[0]] for e in ents))
+        self.src_line, self.files = lines, tuple(files)
+        self.alias_count = sum(len(e.aliases) for e in ents)
+        located = _locate(ents, shared) if shared is not None else None
+        if located is None:
+            self.aliases = AliasColumns(a for e in ents for a in e.aliases)
+            self.alias_start = array("I", accumulate((len(e.aliases) for e in ents[:-1]), initial=0) if ents else ())
+        else:
+            self.aliases, self.alias_start = shared, located
+        self.alias_n = array("I", (len(e.aliases) for e in ents))
         self._memo: dict[str, Entity] = {}
 
     def build(self, i: int) -> Entity:
-        lo = self.alias_ends[i - 1] if i else 0
+        lo = self.alias_start[i]
         wd, desc, ctx = self.wikidata[i], self.description[i], self.context[i]
         return Entity(self.ids[i], self.types[self.type_codes[i]], self.names[i],
-                      tuple(self.aliases.alias(j) for j in range(lo, self.alias_ends[i])),
+                      tuple(map(self.aliases.alias, range(lo, lo + self.alias_n[i]))),
                       None if wd == _NONE else wd, None if desc == _NONE else desc,
-                      tuple(ctx.split("\x1f")) if ctx else (), self.source[i])
+                      tuple(ctx.split("\x1f")) if ctx else (), _join_source(self.files[self.src_file[i]], self.src_line[i]))
 
     def __getitem__(self, eid: str) -> Entity:
         ent = self._memo.get(eid)
@@ -195,14 +247,27 @@ class CompactEntities(Mapping[str, Entity]):
     def items(self) -> ItemsView[str, Entity]:
         return _Items(self)
 
-    @property
-    def alias_count(self) -> int:
-        return len(self.aliases)
-
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state["_memo"] = {}
         return state
+
+
+def _locate(ents: list[Entity], shared: AliasColumns) -> array | None:
+    """Start of each entity's aliases in ``shared``, or None when ``shared`` does not hold them in order."""
+    starts = array("I")
+    k, n = 0, len(shared)
+    for e in ents:
+        starts.append(k)
+        for a in e.aliases:
+            if k >= n or shared.alias(k) != a:
+                return None
+            k += 1
+        if e.aliases:
+            run = shared.entity[k - 1]
+            while k < n and shared.entity[k] == run:  # more aliases of this entity: the matcher's own
+                k += 1
+    return starts
 
 
 class _Values(ValuesView):

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from .cache import load_or_build
 from .decide import DERIVED, Thresholds, mention_from_hit, non_overlapping
 from .fold import Folder, default_folder
 from .matcher import AliasMatcher
@@ -27,7 +28,8 @@ class Normalizer:
     """
 
     def __init__(self, tables: Sequence[str | Path] = (), *, bundled: bool = True, folder: Folder | None = None,
-                 variants: bool = True, fuzzy: bool = True, context: bool = True) -> None:
+                 variants: bool = True, fuzzy: bool = True, context: bool = True,
+                 cache: bool | str | Path | None = None) -> None:
         if isinstance(tables, (str, Path)):
             tables = [tables]
         self.folder = folder or default_folder()
@@ -35,9 +37,14 @@ class Normalizer:
         self.use_fuzzy = fuzzy
         self.use_context = context
         paths: list[str | Path] = ([bundled_dir()] if bundled else []) + list(tables)
-        self.tables: TableSet = load_tables(paths, fold_key=self.folder.fold_key, fold_version=self.folder.version)
         self.thresholds = Thresholds()
-        self.matcher = AliasMatcher(_with_derived_acronyms(self.tables, self.folder), self.folder)
+
+        def build() -> tuple[TableSet, AliasMatcher]:
+            tables = load_tables(paths, fold_key=self.folder.fold_key, fold_version=self.folder.version)
+            return tables, AliasMatcher(_with_derived_acronyms(tables, self.folder), self.folder)
+
+        # compiled-table cache (normalizer/cache.py): big tables load from disk; cache=True/False/dir forces it
+        self.tables, self.matcher = load_or_build(paths, self.folder, build, cache=cache)
         self._variants: Variants | None = None
         self._index: VariantIndex | None = None
         self._stopwords: frozenset[str] | None = None
