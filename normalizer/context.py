@@ -17,9 +17,27 @@ MIN_PARTIAL_LETTERS = 3
 
 
 def partial_keys(entity: Entity, variants: Variants, extra: list[str]) -> set[str]:
-    """Short forms of an entity's names: the last name token's key, and the kunya (Abu X) pair."""
+    """Short forms of an entity's names: the last name token's key, and the kunya (Abu X) pair.
+    (The table part is cached per entity: see :func:`_table_partials`.)"""
+    return _table_partials(entity, variants) | _partials(extra, variants)
+
+
+_CACHE: dict[tuple[int, int], tuple[Entity, frozenset[str]]] = {}
+
+
+def _table_partials(entity: Entity, variants: Variants) -> frozenset[str]:
+    key = (id(variants), id(entity))
+    got = _CACHE.get(key)
+    if got is None or got[0] is not entity:  # identity check: a reloaded table has new Entity objects
+        if len(_CACHE) > 200_000:
+            _CACHE.clear()
+        got = _CACHE[key] = (entity, frozenset(_partials([a.text for a in entity.aliases], variants)))
+    return got[1]
+
+
+def _partials(texts: list[str], variants: Variants) -> set[str]:
     keys: set[str] = set()
-    for text in [a.text for a in entity.aliases] + extra:
+    for text in texts:
         toks = [t for t in variants.tokens(text) if t.kind != "article" and t.key]
         names = [t for t in toks if t.kind == "name"]
         if len(toks) >= 2 and names and len(names[-1].key) >= MIN_PARTIAL_LETTERS:

@@ -61,7 +61,7 @@ class TokenIndex:
         return [i for i, _ in counts.most_common(limit)]
 
 
-def fuzzy_score(query: list[TokenKey], alias: list[TokenKey]) -> tuple[float, dict[str, Any]]:
+def fuzzy_score(query: list[TokenKey], alias: list[TokenKey], min_whole: float = 0.0) -> tuple[float, dict[str, Any]]:
     """For a candidate no key matched: romanised edit similarity, whole and per token, times key strength."""
     whole = fuzz.ratio(roman_of(query), roman_of(alias)) / 100
     # both ways: a name missing a distinguishing word of the alias (Iraqi National ...) is not that alias

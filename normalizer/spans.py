@@ -84,6 +84,7 @@ class VariantIndex:
 
         self._aliases = [a for e in tables.entities.values() for a in e.aliases]
         self._token_index = None
+        self._tok_cache: dict[str, list[TokenKey]] = {}
 
     def shortened(self, key: str) -> list[Alias]:
         """Aliases of which ``key`` (3+ tokens) is an in-order subsequence keeping the first and last token:
@@ -99,7 +100,12 @@ class VariantIndex:
         return out
 
     def alias_tokens(self, alias: Alias) -> list[TokenKey]:
-        return self.variants.tokens(alias.text)
+        got = self._tok_cache.get(alias.text)
+        if got is None:
+            if len(self._tok_cache) > 100_000:
+                self._tok_cache.clear()
+            got = self._tok_cache[alias.text] = self.variants.tokens(alias.text)
+        return got
 
     def token_index(self):  # noqa: ANN201
         """The fuzzy token index for resolve(), built on first use."""

@@ -213,9 +213,13 @@ def fuzzy_mentions(tokens: list[Token], source: str, taken: list[tuple[int, int]
             alias = tindex.aliases[i]
             if alias.case in ("exact", "upper"):
                 continue
-            score, feats = fuzzy_score(win.keys, index.alias_tokens(alias))
+            atoks = index.alias_tokens(alias)
+            if abs(sum(t.kind == "name" for t in atoks) - len(names)) > 1:
+                continue  # a name of another length is another name, however alike the words
             ent = tables.entities[alias.entity_id]
-            if score < th.threshold(ent.type, len(names)) + FUZZY_MARGIN:
+            bar = th.threshold(ent.type, len(names)) + FUZZY_MARGIN
+            score, feats = fuzzy_score(win.keys, atoks, min_whole=2 * bar / 0.9 - 1)
+            if score < bar:
                 continue
             if alias.entity_id not in best or best[alias.entity_id][0] < score:
                 best[alias.entity_id] = (score, Candidate(ent.id, ent.name, ent.type, score, alias.text, "fuzzy", feats))

@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         norm = make_normalizer(args)
     except TableError as exc:
         print(exc, file=sys.stderr)
-        return 1
+        return 2
     report = evaluate(norm, args.texts, args.gold, gold_table=args.gold_table, use_lang=not args.ignore_lang)
     print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if args.json else report.format())
     return 0
