@@ -7,7 +7,8 @@ Three C-speed steps instead of a Python dictionary lookup per character:
    256-symbol alphabet (ASCII plus the 128 most useful Latin letters and punctuation); any other character raises,
    and the caller falls back to the general fold;
 2. ``bytes.translate`` folds that byte to its ASCII result (lower case, no diacritics, separators -> space);
-3. runs of spaces are collapsed with numpy, recording the same offset breakpoints as the general fold.
+3. runs of spaces are collapsed with numpy, recording breakpoints that give the same offset map as the general
+   fold (one per removed space instead of two per run).
 
 The same private bytes also give the *case-inverted* fold used to find capitals-only acronyms (see
 :mod:`normalizer.matcher`): letters whose source character is lower case come out in upper case, so an
@@ -31,6 +32,7 @@ _PRIORITY = (
 )
 _RANGES = ((0xC0, 0x100), (0x100, 0x180), (0xA1, 0xC0), (0x2010, 0x2050), (0x1E00, 0x1F00), (0x180, 0x250))
 _PAD = 0xFDD0  # noncharacters fill unused slots of the decoding table
+_ARANGE = np.arange(1 << 16)
 
 
 class FastFold:
@@ -81,21 +83,15 @@ class FastFold:
             return t, t, b, (), ()
         a = np.frombuffer(t, np.uint8)
         sp = a == 32
-        rem = np.flatnonzero(sp[1:] & sp[:-1]) + 1  # positions of removed spaces (all but the first of a run)
-        keep = np.ones(len(a), bool)
-        keep[rem] = False
-        collapsed = a[keep].tobytes()
-        breaks = np.flatnonzero(np.diff(rem) != 1)
-        first = np.concatenate(([0], breaks + 1))  # index in rem of each run's first removed space
-        last = np.append(breaks, len(rem) - 1)
-        run_a = rem[first] - 1  # the kept space
-        run_b = rem[last] + 1  # just after the run
-        fa = run_a - first  # folded position of the kept space (first[k] spaces were removed before it)
-        fpos = np.empty(2 * len(first), np.int64)
-        opos = np.empty(2 * len(first), np.int64)
-        fpos[0::2], fpos[1::2] = fa, fa + 1
-        opos[0::2], opos[1::2] = run_a, run_b
-        return collapsed, t, b, tuple(fpos.tolist()), tuple(opos.tolist())
+        dup = sp[1:] & sp[:-1]  # dup[i]: t[i + 1] is a space right after a space, removed
+        rem = dup.nonzero()[0]
+        collapsed = t[:1] + a[1:][~dup].tobytes()
+        # One breakpoint per removed space: folded index (rem + 1 - k) is original index (rem + 2), k = spaces
+        # removed before it.  Within a run the folded index repeats and the last breakpoint wins: the same map
+        # as the general fold's two breakpoints per run.
+        n = len(rem)
+        steps = _ARANGE[:n] if n <= len(_ARANGE) else np.arange(n)
+        return collapsed, t, b, tuple((rem + 1 - steps).tolist()), tuple((rem + 2).tolist())
 
     def upper(self, private: bytes) -> bytes:
         """The case-inverted fold of the same characters (same length as the source)."""

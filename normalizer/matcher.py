@@ -38,8 +38,8 @@ from .types import Alias
 _APOSTROPHES = frozenset("'’ʼ‘`´′")
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 _LEFTMOST_LONGEST = daachorse.MATCH_KIND_LEFTMOST_LONGEST
-F_ARABIC, F_ARTICLE, F_UPPER = 1, 2, 4  # key flags
-STATE_VERSION = 1  # bump when the layout of AliasMatcher.state() changes
+F_ARABIC, F_ARTICLE, F_UPPER, F_NEEDCAP = 1, 2, 4, 8  # key flags (F_NEEDCAP: every alias needs a capital)
+STATE_VERSION = 2  # bump when the layout of AliasMatcher.state() changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +202,9 @@ class AliasMatcher:
         for key, idx in groups.items():
             arabic = bool(_ARABIC.match(key))
             upper = not arabic and " " not in key and all(aliases[i].case == "upper" for i in idx)
-            flags.append((F_ARABIC if arabic else 0) | (F_UPPER if upper else 0))
+            needcap = all(aliases[i].case in ("upper", "cased") or (aliases[i].case == "exact"
+                                                                   and _case_flags(aliases[i].text)[0]) for i in idx)
+            flags.append((F_ARABIC if arabic else 0) | (F_UPPER if upper else 0) | (F_NEEDCAP if needcap else 0))
         for key in list(stripped):
             if key in groups:
                 del stripped[key]
@@ -246,9 +248,8 @@ class AliasMatcher:
         """The entry of key number ``k`` (aliases built on first use, then memoised)."""
         e = self._memo.get(k)
         if e is None:
-            lo = self._key_alias_ends[k - 1] if k else 0
-            al = self._aliases
-            aliases = tuple(al.alias(i) for i in self._key_alias[lo:self._key_alias_ends[k]])
+            ends = self._key_alias_ends
+            aliases = tuple(map(self._aliases.alias, self._key_alias[ends[k - 1] if k else 0 : ends[k]]))
             f = self._flags[k]
             e = KeyEntry(self.keys[k], aliases, bool(f & F_ARABIC), bool(f & F_ARTICLE))
             if len(self._memo) >= 200_000:
@@ -296,10 +297,15 @@ class AliasMatcher:
     def _scan(self, ac, pkeys: array, folded: Folded, padded: str, raw: bytes | None,  # noqa: ANN001
               suffixes: frozenset[str], hits: list[Hit]) -> None:
         todo = [(0, len(padded))]
+        flags, n, short = self._flags, len(padded), self.affixes.min_alias_length + 1
         while todo:
             lo, hi = todo.pop()
             for s, e, p in self._matches(ac, padded, raw, lo, hi):
-                hit = self._accept(folded, padded, pkeys[p], s, e, suffixes)
+                k = pkeys[p]
+                if e < n and padded[e] != " " and e - s < short and not flags[k] & F_ARABIC \
+                        and padded.find(" ", s + 1, e) == -1:
+                    continue  # one short word ending inside a longer one: no fused suffix, no shorter key
+                hit = self._accept(folded, padded, k, s, e, suffixes)
                 if hit is not None:
                     hits.append(hit)
                     if hit.rules[-1] == "fallback:shorter":
@@ -334,13 +340,16 @@ class AliasMatcher:
                 rules.append(f"suffix-fused:{tail}")
             else:
                 return self._shorter(folded, padded, s, e, suffixes)
-        entry = self._memo.get(k) or self.entry(k)
         source = folded.source
         start, end = folded.span(name_start - 1, e - 1)
-        if end < len(source) and source[end] in _APOSTROPHES and e < len(padded) - 1:
-            rules.append("suffix-apostrophe")
         span = source[start:end]
         has_upper, all_upper = _case_flags(span)
+        if flags & F_NEEDCAP and not has_upper:  # lower-case 'time' for the acronym TIME: no alias can accept it
+            return None if flags & F_UPPER or " " not in padded[s + 1:e] else self._shorter(folded, padded, s, e,
+                                                                                          suffixes)
+        entry = self._memo.get(k) or self.entry(k)
+        if end < len(source) and source[end] in _APOSTROPHES and e < len(padded) - 1:
+            rules.append("suffix-apostrophe")
         ok = tuple(a for a in entry.aliases if (a.case == "any" or (has_upper if a.case == "cased" else all_upper
                                                                     if a.case == "upper" else span == a.text)))
         if not ok:
