@@ -54,14 +54,15 @@ def mb(docs: Iterable[str]) -> float:
     return sum(len(d.encode("utf-8")) for d in docs) / 1e6
 
 
-def best_time(fn, repeat: int) -> tuple[float, object]:  # noqa: ANN001
-    """Best wall time of ``repeat`` calls of ``fn()`` and the last result."""
-    best, out = float("inf"), None
-    for _ in range(repeat):
+def run_times(fn, repeat: int) -> tuple[list[float], object]:  # noqa: ANN001
+    """Wall times of ``repeat`` calls of ``fn()`` (the first is the honest one: no memo is warm) and the last
+    result."""
+    times, out = [], None
+    for _ in range(max(1, repeat)):
         t0 = time.perf_counter()
         out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
+        times.append(time.perf_counter() - t0)
+    return times, out
 
 
 def recall(gold: list[dict], found: Sequence[Iterable[Span]]) -> dict:

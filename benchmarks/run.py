@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> Path:
             sections.append(f"## {name}\n\nnot run: benchmarks/bench_{name}.py is missing\n")
             continue
         if name == "match":
-            argv_b = ["--sizes", *sizes, "--repeat", "1" if args.quick else "3"]
+            argv_b = ["--sizes", *sizes, "--repeat", "1" if args.quick else "2"]
             title = "Matching: `normalize()` end to end vs anchors, one core unless marked"
         elif name == "resolve":
             argv_b = ["--sizes", *big] + (["--queries", "50"] if args.quick else [])
