@@ -126,7 +126,7 @@ def _normalizer(tsv: Path, workers: str = ""):  # noqa: ANN202
 
         def run(docs: list[str]) -> list:
             with ThreadPoolExecutor(2) as ex:
-                parts = list(ex.map(lambda part: [n.normalize(d).mentions for d in part], _chunks(docs, 16)))
+                parts = list(ex.map(lambda part: [n.normalize(d).mentions for d in part], _chunks(docs, 32)))
             return [ms for p in parts for ms in p]
     elif "p2" in opts:
         import multiprocessing as mp
@@ -138,7 +138,7 @@ def _normalizer(tsv: Path, workers: str = ""):  # noqa: ANN202
             global _DOCS
             _DOCS = docs
             with mp.get_context("fork").Pool(2) as pool:
-                parts = pool.map(_proc_work, _ranges(len(docs), 16))
+                parts = pool.map(_proc_work, _ranges(len(docs), 32))
             return [ms for p in parts for ms in p]
     else:
 

@@ -33,9 +33,9 @@ def run_worker(size: str, mode: str) -> dict:
 
     t_import = time.perf_counter() - t0
     has_cache = "cache" in inspect.signature(Normalizer).parameters
-    if mode != "cold" and not has_cache:
+    if not mode.startswith("cold") and not has_cache:
         return {"size": size, "mode": mode, "skipped": "Normalizer has no cache option"}
-    kw = {"cache": mode != "cold"} if has_cache else {}
+    kw = {"cache": not mode.startswith("cold")} if has_cache else {}
     if mode.endswith("-core"):  # exact/folded alias matching only: the variant, fuzzy and context passes off
         params = inspect.signature(Normalizer).parameters
         kw.update({k: False for k in ("variants", "fuzzy", "context") if k in params})

@@ -302,9 +302,13 @@ class AliasMatcher:
             lo, hi = todo.pop()
             for s, e, p in self._matches(ac, padded, raw, lo, hi):
                 k = pkeys[p]
-                if e < n and padded[e] != " " and e - s < short and not flags[k] & F_ARABIC \
-                        and padded.find(" ", s + 1, e) == -1:
-                    continue  # one short word ending inside a longer one: no fused suffix, no shorter key
+                if e < n and padded[e] != " " and not flags[k] & F_ARABIC and padded.find(" ", s + 1, e) == -1:
+                    # one word ending inside a longer one: only a fused suffix can save it (no shorter key)
+                    if e - s < short:
+                        continue
+                    w = padded.find(" ", e)
+                    if padded[e:n if w == -1 else w] not in suffixes:
+                        continue
                 hit = self._accept(folded, padded, k, s, e, suffixes)
                 if hit is not None:
                     hits.append(hit)
