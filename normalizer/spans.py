@@ -38,6 +38,7 @@ class Token:
 @dataclass(frozen=True, slots=True)
 class Window:
     tokens: tuple[Token, ...]
+    at_edge: bool = True  # starts or ends where its run of name-like tokens does
 
     @property
     def start(self) -> int:
@@ -173,5 +174,5 @@ def windows(tokens: list[Token], source: str, taken) -> list[Window]:  # noqa: A
                     continue
                 if i > 0 and run[i - 1].key.kind == "article":
                     continue  # "al-X" is not "X": a window never drops the article before it
-                out.append(Window(tuple(toks)))
+                out.append(Window(tuple(toks), i == 0 or i + size == n))
     return out

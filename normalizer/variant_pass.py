@@ -203,6 +203,8 @@ def fuzzy_mentions(tokens: list[Token], source: str, taken: list[tuple[int, int]
     taken_set = Taken(taken)
     tindex = index.token_index()
     for win in windows(tokens, source, taken_set):
+        if not win.at_edge:
+            continue  # "President Recep Tayip Erdoan said": a name sits at an edge of its capitalised run
         names = [t for t in win.tokens if t.key.kind == "name"]
         if not 2 <= len(names) <= 5 or not all(t.cap for t in names) or taken_set.overlaps(win.start, win.end):
             continue
