@@ -1,7 +1,8 @@
 """The tree is lint-clean (ruff, configured in pyproject.toml). Skipped where ruff is not installed."""
 
-import shutil
+import importlib.util
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff not installed (it is in the [test] extra)")
+@pytest.mark.skipif(importlib.util.find_spec("ruff") is None, reason="ruff not installed (it is in the [test] extra)")
 def test_ruff_check_is_clean() -> None:
-    r = subprocess.run(["ruff", "check", "--no-cache", str(ROOT)], capture_output=True, text=True)
+    r = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", str(ROOT)], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
