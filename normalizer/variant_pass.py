@@ -26,9 +26,8 @@ def _weak(win: Window, alias_tokens: list) -> bool:  # noqa: ANN001
     """A single word meeting an alias of the other script (Arabic text ~ Latin alias or the reverse) on a short
     consonant skeleton: Arabic roots have 2-3 consonants, so such keys collide with ordinary words
     (أعلنت ~ Levant, Service ~ سروج); it counts only if the document names the entity otherwise."""
-    if len(window_key(win.keys).replace(" ", "").replace("ABU", "").replace("BIN", "").replace("UMM", "")) \
-            >= CROSS_SCRIPT_MIN_LETTERS:
-        return False
+    if sum(len(t.key.key) for t in win.tokens if t.key.kind == "name") >= CROSS_SCRIPT_MIN_LETTERS:
+        return False  # particle markers (ABU, BIN) are not consonants
     # an Arabic word against any alias (the fold already met real Arabic spelling variants), or a Latin word
     # against an Arabic-script alias
     return any(t.key.arabic for t in win.tokens) or any(t.arabic for t in alias_tokens)
