@@ -141,13 +141,19 @@ def _with_derived_acronyms(tables: TableSet, folder: Folder) -> TableSet:
     """The tables plus acronyms of multi-word organisation names (Islamic State -> IS) for the matcher only,
     marked ``derived:``. Only the canonical name is used; an acronym that any table alias already spells, or that
     two entities would derive alike, is left out."""
-    taken = {folder.fold_key(a.text) for e in tables.entities.values() for a in e.aliases}
     derived: dict[str, list[str]] = {}
     for eid, ent in tables.entities.items():
         if ent.type == "organization":
             for acr in derive_acronyms([ent.name]):
-                if folder.fold_key(acr) not in taken:
-                    derived.setdefault(acr, []).append(eid)
+                derived.setdefault(acr, []).append(eid)
+    if not derived:
+        return tables
+    # Only an alias with no more letters/digits than the longest acronym can fold to one (folding never drops a
+    # letter or digit), so only those are folded here: the matcher folds every alias anyway.
+    longest = max(map(len, derived))
+    taken = {folder.fold_key(a.text) for e in tables.entities.values() for a in e.aliases
+             if sum(c.isalnum() for c in a.text[:4 * longest + 8]) <= longest}
+    derived = {acr: ids for acr, ids in derived.items() if folder.fold_key(acr) not in taken}
     entities = dict(tables.entities)
     for acr, ids in derived.items():
         if len(ids) == 1:
