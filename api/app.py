@@ -13,7 +13,8 @@ from fastapi import FastAPI
 from normalizer import Normalizer, __version__
 
 from .errors import install_error_handlers
-from .middleware import GuardMiddleware
+from .lean import LEAN_PATHS, LeanRoutes
+from .middleware import GuardMiddleware, Receive, Scope, Send
 from .routes import router
 from .state import SIGNAL_ENV, ApiState, NormalizerHolder, ReloadSignal, Settings
 
@@ -31,6 +32,25 @@ DE, FR, EL and RU text and resolve each mention to a canonical entity id.
 """
 
 
+class NormalizerAPI(FastAPI):
+    """FastAPI, except that ``POST`` on a hot route goes straight to the lean handler (``api/lean.py``),
+    which hands anything it does not take as it is back to the full app."""
+
+    lean: LeanRoutes | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        lean = self.lean
+        if (
+            lean is not None
+            and scope["type"] == "http"
+            and scope["method"] == "POST"
+            and scope["path"] in LEAN_PATHS
+        ):
+            await lean(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+
 def create_app(
     normalizer: Normalizer | None = None,
     *,
@@ -40,12 +60,16 @@ def create_app(
     max_body_bytes: int = 1_000_000,
     max_batch_items: int = 1000,
     max_text_chars: int = 200_000,
+    lean: bool = True,
+    inline_chars: int = 2_000,
     reload_signal: str | Path | None = None,
 ) -> FastAPI:
     """The API over ``normalizer`` (built from ``tables``/``bundled`` when not given).
 
     ``POST /admin/reload`` (only with ``allow_reload``) rebuilds from ``tables``/``bundled``.  ``reload_signal``
     is a file shared by several worker processes so that a reload in one is followed by the others.
+    ``lean=False`` serves every route through FastAPI (the reference the lean handlers are tested against);
+    ``inline_chars``: jobs up to this many characters are matched on the event loop, larger ones in a thread.
     """
     settings = Settings(
         tables=tuple(str(t) for t in tables),
@@ -54,6 +78,8 @@ def create_app(
         max_body_bytes=max_body_bytes,
         max_batch_items=max_batch_items,
         max_text_chars=max_text_chars,
+        lean=lean,
+        inline_chars=inline_chars,
     )
     loader = partial(Normalizer, list(settings.tables), bundled=bundled)
     if normalizer is None:
@@ -61,13 +87,15 @@ def create_app(
     signal = ReloadSignal(reload_signal) if reload_signal else None
     state = ApiState(settings, NormalizerHolder(normalizer, loader, signal))
 
-    app = FastAPI(
+    app = NormalizerAPI(
         title="normalizer", version=__version__, description=DESCRIPTION, docs_url="/docs", redoc_url=None
     )
     app.state.api = state
     install_error_handlers(app)
     app.include_router(router)
     app.add_middleware(GuardMiddleware, state=state)
+    if lean:
+        app.lean = LeanRoutes(state, super(NormalizerAPI, app).__call__)
     return app
 
 
@@ -81,5 +109,7 @@ def app_from_env() -> FastAPI:
         max_body_bytes=s.max_body_bytes,
         max_batch_items=s.max_batch_items,
         max_text_chars=s.max_text_chars,
+        lean=s.lean,
+        inline_chars=s.inline_chars,
         reload_signal=os.environ.get(SIGNAL_ENV) or None,
     )

@@ -1,5 +1,7 @@
-"""The endpoints.  Matching runs in FastAPI's thread pool (plain ``def`` endpoints), so a long text never blocks
-the event loop; /health is ``async`` and answers even while every worker thread is busy."""
+"""The endpoints, as FastAPI routes: they define the API (and its OpenAPI docs) and answer every request that
+the lean handlers of the hot routes (``api/lean.py``) do not take, e.g. every error.  Matching here runs in
+FastAPI's thread pool (plain ``def`` endpoints), so a long text never blocks the event loop; /health is
+``async`` and answers even while every worker thread is busy."""
 
 from __future__ import annotations
 
@@ -145,10 +147,14 @@ def normalize_batch(body: BatchRequest, request: Request, offsets: Offsets = "co
             "too_many_items",
             f"{len(body.items)} items, more than the limit of {limit}: send them in several batches",
         )
-    norm = _norm(request)
+    return JsonResponse({"results": batch_results(_norm(request), state, body.items, offsets)})
+
+
+def batch_results(norm: Normalizer, state: ApiState, items: list[Any], offsets: str) -> list[dict[str, Any]]:
+    """One result per item, in order (also used by the lean handler in ``api/lean.py``)."""
     results = []
     with state.busy():
-        for i, raw in enumerate(body.items):
+        for i, raw in enumerate(items):
             try:
                 results.append(_batch_item(norm, i, raw, offsets, state.settings.max_text_chars))
             except Exception:  # a library bug on one item must not lose the others
@@ -157,7 +163,7 @@ def normalize_batch(body: BatchRequest, request: Request, offsets: Offsets = "co
                 results.append(
                     {"id": _item_id(raw), **error_body("internal_error", "unexpected server error (logged)")}
                 )
-    return JsonResponse({"results": results})
+    return results
 
 
 @router.post(

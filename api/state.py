@@ -28,6 +28,8 @@ class Settings:
     max_body_bytes: int = 1_000_000
     max_batch_items: int = 1000
     max_text_chars: int = 200_000
+    lean: bool = True  # serve the hot routes with the lean handlers of api/lean.py
+    inline_chars: int = 2_000  # jobs up to this many characters are matched on the event loop, not in a thread
 
     def to_env(self) -> dict[str, str]:
         """Environment variables that :meth:`from_env` reads back (for ``uvicorn --workers N``)."""
@@ -38,6 +40,8 @@ class Settings:
             ENV_PREFIX + "MAX_BODY_BYTES": str(self.max_body_bytes),
             ENV_PREFIX + "MAX_BATCH_ITEMS": str(self.max_batch_items),
             ENV_PREFIX + "MAX_TEXT_CHARS": str(self.max_text_chars),
+            ENV_PREFIX + "LEAN": "1" if self.lean else "0",
+            ENV_PREFIX + "INLINE_CHARS": str(self.inline_chars),
         }
 
     @classmethod
@@ -56,6 +60,8 @@ class Settings:
             max_body_bytes=int(get("MAX_BODY_BYTES", d.max_body_bytes)),
             max_batch_items=int(get("MAX_BATCH_ITEMS", d.max_batch_items)),
             max_text_chars=int(get("MAX_TEXT_CHARS", d.max_text_chars)),
+            lean=get("LEAN", "1") != "0",
+            inline_chars=int(get("INLINE_CHARS", d.inline_chars)),
         )
 
 
@@ -143,7 +149,7 @@ class ApiState:
     settings: Settings
     holder: NormalizerHolder
     unexpected_errors: int = 0
-    in_flight: int = 0  # requests being matched right now (in worker threads)
+    in_flight: int = 0  # requests being matched right now (inline or in worker threads)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def count_unexpected(self) -> None:
