@@ -27,6 +27,7 @@ from normalizer import Normalizer
 from .errors import json_bytes
 from .middleware import (
     NORMALIZER_KEY,
+    VERSION_HEADER,
     ASGIApp,
     Receive,
     Scope,
@@ -94,6 +95,7 @@ class LeanRoutes:
     def __init__(self, state: ApiState, fallback: ASGIApp) -> None:
         self.state = state
         self.fallback = fallback
+        self.handed_on = 0  # requests passed to the FastAPI routes (errors, unusual queries)
         self.prepare = {
             "/normalize": self._normalize,
             "/normalize/batch": self._batch,
@@ -112,13 +114,15 @@ class LeanRoutes:
             if job is not None:
                 work, cost = job
                 out = work() if cost <= state.settings.inline_chars else await anyio.to_thread.run_sync(work)
-                headers = [(b"content-length", b"%d" % len(out)), JSON_TYPE]
-                await vsend({"type": "http.response.start", "status": 200, "headers": headers})
-                await vsend({"type": "http.response.body", "body": out})
+                headers = [(b"content-length", b"%d" % len(out)), JSON_TYPE, (VERSION_HEADER, vsend.version)]
+                vsend.started = True
+                await send({"type": "http.response.start", "status": 200, "headers": headers})
+                await send({"type": "http.response.body", "body": out})
                 return
         except Exception:
             await internal_error(state, scope, receive, vsend)
             return
+        self.handed_on += 1
         await self.fallback(scope, replay(body, receive), vsend)  # it answers (and guards) on its own
 
     def _normalize(self, scope: Scope, body: bytes, norm: Normalizer) -> Job | None:

@@ -7,8 +7,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +28,8 @@ class Settings:
     max_batch_items: int = 1000
     max_text_chars: int = 200_000
     lean: bool = True  # serve the hot routes with the lean handlers of api/lean.py
-    inline_chars: int = 2_000  # jobs up to this many characters are matched on the event loop, not in a thread
+    # jobs up to this many characters are matched on the event loop, larger ones in a thread
+    inline_chars: int = 2_000
 
     def to_env(self) -> dict[str, str]:
         """Environment variables that :meth:`from_env` reads back (for ``uvicorn --workers N``)."""
@@ -144,6 +144,23 @@ class NormalizerHolder:
             log.info("tables reloaded after another worker: %s -> %s", old.version, new.version)
 
 
+class _Busy:
+    """``with state.busy():`` counts a job in ``in_flight`` (a plain class: cheaper than @contextmanager)."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, state: ApiState) -> None:
+        self.state = state
+
+    def __enter__(self) -> None:
+        with self.state._lock:
+            self.state.in_flight += 1
+
+    def __exit__(self, *exc: object) -> None:
+        with self.state._lock:
+            self.state.in_flight -= 1
+
+
 @dataclass
 class ApiState:
     settings: Settings
@@ -156,12 +173,5 @@ class ApiState:
         with self._lock:
             self.unexpected_errors += 1
 
-    @contextmanager
-    def busy(self) -> Iterator[None]:
-        with self._lock:
-            self.in_flight += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self.in_flight -= 1
+    def busy(self) -> _Busy:
+        return _Busy(self)

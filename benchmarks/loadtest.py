@@ -1,9 +1,12 @@
 """Load test of the HTTP API on 127.0.0.1: starts ``normalizer serve`` itself (1 and 2 workers), sends
 ``POST /normalize`` with ~1 KB news paragraphs (EN and TR) at 1, 8 and 64 concurrent clients, and compares with
-the library's in-process throughput on the same paragraphs.  Bounded: each level stops after ``--seconds`` or
-``--max-requests``, whichever comes first.  Writes a Markdown table to benchmarks/results/loadtest.md.
+the library's in-process throughput on the same paragraphs (measured before and after the HTTP levels, in the
+same run).  With ``--compare`` each server setting runs twice: with ``--no-lean`` (every route through FastAPI
+and its thread pool, as before the lean handlers) and as it is.  Bounded: each level stops after ``--seconds``
+or ``--max-requests``, whichever comes first.  Appends a dated Markdown section to
+benchmarks/results/loadtest.md (``--out``).
 
-    python benchmarks/loadtest.py                     # bundled tables, workers 1 and 2, clients 1/8/64
+    python benchmarks/loadtest.py --compare           # bundled tables, workers 1 and 2, clients 1/8/64
     python benchmarks/loadtest.py --seconds 3 --workers 1 --clients 8
 """
 
@@ -19,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,6 +98,8 @@ class Level:
     client_cpu: float  # fraction of one core used by this load generator
     server_cpu: float  # fraction of one core used by the server processes
     batch: int = 0  # 0: POST /normalize; n: POST /normalize/batch with n paragraphs
+    server: str = "lean"  # "lean" or "no-lean" (every route through FastAPI, as before the lean handlers)
+    load: float = 0.0  # 1-minute load average when the level started
 
     @property
     def texts(self) -> int:
@@ -148,7 +154,9 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
-def start_server(workers: int, table_args: list[str]) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    workers: int, table_args: list[str], extra: Sequence[str] = ()
+) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     cmd = [
         sys.executable,
@@ -161,9 +169,9 @@ def start_server(workers: int, table_args: list[str]) -> tuple[subprocess.Popen[
         str(port),
         "--workers",
         str(workers),
-        "--no-access-log",
         "--log-level",
         "warning",
+        *extra,
         *table_args,
     ]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -252,6 +260,7 @@ async def run_level(
                 errors += not ok
             k += 1
 
+    load = os.getloadavg()[0]
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
     pool = [httpx.AsyncClient(base_url=url, limits=limits, timeout=10) for _ in range(clients)]
     try:
@@ -274,6 +283,7 @@ async def run_level(
         cpu / elapsed,
         scpu / elapsed,
         batch,
+        load=load,
     )
 
 
@@ -298,51 +308,62 @@ def library_throughput(table_args: list[str], seconds: float) -> tuple[float, fl
 
 def report(
     levels: list[Level],
-    lib_rate: float,
-    lib_cpu_ms: float,
+    lib: list[tuple[float, float]],
     mentions: int,
     version: str,
     args: argparse.Namespace,
 ) -> str:
+    """A dated Markdown section: the run's setting, the library anchors and one row per level."""
     size = statistics.mean(len(t.encode()) for _, t in PARAGRAPHS)
+    lib_rate = statistics.mean(rate for rate, _ in lib)
+    anchors = " and ".join(f"{rate:,.0f} calls/s ({cpu:.2f} ms CPU/call)" for rate, cpu in lib)
     lines = [
-        "# HTTP API load test",
+        f"## {time.strftime('%Y-%m-%d %H:%M')}: {args.label}"
+        if args.label
+        else f"## {time.strftime('%Y-%m-%d %H:%M')}",
         "",
         f"`{' '.join(['python', 'benchmarks/loadtest.py', *sys.argv[1:]])}` on {platform.node() or 'localhost'}: "
         f"{os.cpu_count()} cores (a busy loop per core got {CPU_AVAILABLE:.2f} cores in total just before the "
         f"run), Python {platform.python_version()}, tables {version}, client and server on the same machine "
-        "(127.0.0.1).",
+        "(127.0.0.1), shared with other jobs: see the load average per level.",
         "",
-        f"Requests: `POST /normalize` (and `POST /normalize/batch`) with {len(PARAGRAPHS)} news paragraphs (EN and TR, {size:.0f} bytes on "
-        f"average, {mentions / len(PARAGRAPHS):.1f} mentions each); {args.seconds:g} s per level after "
-        f"{args.warmup:g} s warm-up, at most {args.max_requests} requests; server with `--no-access-log`.",
+        f"Requests: `POST /normalize` (and `POST /normalize/batch`) with {len(PARAGRAPHS)} news paragraphs (EN and "
+        f"TR, {size:.0f} bytes on average, {mentions / len(PARAGRAPHS):.1f} mentions each); {args.seconds:g} s per "
+        f"level after {args.warmup:g} s warm-up, at most {args.max_requests} requests; access log off. Server "
+        "`no-lean`: every route through FastAPI, matching in its thread pool (as before the lean handlers); "
+        "`lean`: as served now.",
         "",
-        f"In-process library: **{lib_rate:,.0f} calls/s** of `Normalizer.normalize` on the same paragraphs "
-        f"(one thread; {lib_cpu_ms:.2f} ms CPU per call).",
+        f"In-process library, same paragraphs, one thread, before and after the HTTP levels: {anchors}; "
+        f"**texts/s ÷ library** uses their mean, {lib_rate:,.0f} calls/s.",
         "",
-        "| endpoint | workers | clients | requests | req/s | texts/s | p50 ms | p99 ms | errors | "
-        "texts/s ÷ library | server CPU ms/text | server CPU | client CPU |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| server | endpoint | workers | clients | requests | req/s | texts/s | p50 ms | p99 ms | errors | "
+        "texts/s ÷ library | server CPU ms/text | server CPU | client CPU | load avg |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for lv in levels:
         lines.append(
-            f"| {f'batch of {lv.batch}' if lv.batch else 'normalize'} | {lv.workers} | {lv.clients} | "
-            f"{lv.requests} | {lv.rps:,.0f} | {lv.tps:,.0f} | {lv.p50_ms:.2f} | {lv.p99_ms:.2f} | {lv.errors} | "
-            f"{lv.tps / lib_rate:.2f} | {lv.server_cpu_ms:.2f} | {lv.server_cpu:.0%} | {lv.client_cpu:.0%} |"
+            f"| {lv.server} | {f'batch of {lv.batch}' if lv.batch else 'normalize'} | {lv.workers} | "
+            f"{lv.clients} | {lv.requests} | {lv.rps:,.0f} | {lv.tps:,.0f} | {lv.p50_ms:.2f} | {lv.p99_ms:.2f} | "
+            f"{lv.errors} | {lv.tps / lib_rate:.2f} | {lv.server_cpu_ms:.2f} | {lv.server_cpu:.0%} | "
+            f"{lv.client_cpu:.0%} | {lv.load:.2f} |"
         )
-    load = os.getloadavg()[0]
     lines += [
         "",
         "server CPU ms/text: CPU time of the server processes per text, to compare with the library's "
         "CPU per call (unaffected by other load). CPU columns: share of one core used by the server / by "
-        f"this load generator (httpx); they compete for the same cores. Load average (1 min) at the start: "
-        f"{LOAD_AT_START:.2f}, at the end: {load:.2f}.",
-        "",
-        "The HTTP cost per request (uvicorn, FastAPI, JSON, thread hop) is about server CPU ms/text minus the "
-        "library's CPU per call; `/normalize/batch` pays it once per batch, so send batches for throughput.",
+        "this load generator (httpx); they compete for the same two cores. load avg: 1-minute load average "
+        f"when the level started (at the start of the run {LOAD_AT_START:.2f}, at the end "
+        f"{os.getloadavg()[0]:.2f}).",
         "",
     ]
     return "\n".join(lines)
+
+
+def write_section(path: Path, section: str) -> None:
+    """Append ``section`` to the results file (created with its title if missing)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    old = path.read_text(encoding="utf-8").rstrip() + "\n\n" if path.exists() else "# HTTP API load test\n\n"
+    path.write_text(old + section, encoding="utf-8")
 
 
 def main() -> int:
@@ -354,9 +375,16 @@ def main() -> int:
     ap.add_argument("--max-requests", type=int, default=50_000, help="cap per level")
     ap.add_argument("--batch", type=int, default=16, help="paragraphs per /normalize/batch level (0: none)")
     ap.add_argument("--batch-clients", type=int, default=8, help="clients of the batch level")
+    ap.add_argument("--compare", action="store_true", help="also run each setting with serve --no-lean first")
+    ap.add_argument(
+        "--serve-args", nargs="*", default=[], help="more `normalizer serve` options, e.g. --inline-chars 0"
+    )
+    ap.add_argument("--label", default="", help="title of the results section")
     ap.add_argument("--tables", nargs="+", default=[], help="table files (default: the bundled tables)")
     ap.add_argument("--no-bundled", action="store_true")
-    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument(
+        "--out", type=Path, default=OUT, help="results file; the run is appended as a dated section"
+    )
     args = ap.parse_args()
     table_args = (["--tables", *args.tables] if args.tables else []) + (
         ["--no-bundled"] if args.no_bundled else []
@@ -364,30 +392,46 @@ def main() -> int:
 
     global CPU_AVAILABLE
     CPU_AVAILABLE = cpu_available()
-    lib_rate, lib_cpu_ms, mentions, version = library_throughput(table_args, seconds=3.0)
-    print(f"library in-process: {lib_rate:,.0f} calls/s, {lib_cpu_ms:.2f} ms CPU/call", flush=True)
+    lib = [library_throughput(table_args, seconds=3.0)]
+    mentions, version = lib[0][2], lib[0][3]
+    print(f"library in-process: {lib[0][0]:,.0f} calls/s, {lib[0][1]:.2f} ms CPU/call", flush=True)
     levels: list[Level] = []
+    servers = (["no-lean"] if args.compare else []) + ["lean"]
     for workers in args.workers:
-        proc, url = start_server(workers, table_args)
-        try:
-            plan = [(c, 0) for c in args.clients] + ([(args.batch_clients, args.batch)] if args.batch else [])
-            for clients, batch in plan:
-                lv = asyncio.run(
-                    run_level(
-                        url, clients, args.seconds, args.max_requests, args.warmup, proc.pid, workers, batch
+        for server in servers:
+            extra = [*args.serve_args, *(["--no-lean"] if server == "no-lean" else [])]
+            proc, url = start_server(workers, table_args, extra)
+            try:
+                plan = [(c, 0) for c in args.clients] + (
+                    [(args.batch_clients, args.batch)] if args.batch else []
+                )
+                for clients, batch in plan:
+                    lv = asyncio.run(
+                        run_level(
+                            url,
+                            clients,
+                            args.seconds,
+                            args.max_requests,
+                            args.warmup,
+                            proc.pid,
+                            workers,
+                            batch,
+                        )
                     )
-                )
-                levels.append(lv)
-                print(
-                    f"workers={workers} clients={clients} batch={batch}: {lv.rps:,.0f} req/s, "
-                    f"{lv.tps:,.0f} texts/s, p50 {lv.p50_ms:.2f} ms, p99 {lv.p99_ms:.2f} ms, errors {lv.errors}",
-                    flush=True,
-                )
-        finally:
-            stop_server(proc)
-    text = report(levels, lib_rate, lib_cpu_ms, mentions, version, args)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
+                    lv.server = server
+                    levels.append(lv)
+                    print(
+                        f"{server} workers={workers} clients={clients} batch={batch}: {lv.rps:,.0f} req/s, "
+                        f"{lv.tps:,.0f} texts/s, p50 {lv.p50_ms:.2f} ms, p99 {lv.p99_ms:.2f} ms, "
+                        f"errors {lv.errors}, load {lv.load:.2f}",
+                        flush=True,
+                    )
+            finally:
+                stop_server(proc)
+    lib.append(library_throughput(table_args, seconds=3.0))
+    print(f"library in-process: {lib[1][0]:,.0f} calls/s, {lib[1][1]:.2f} ms CPU/call", flush=True)
+    text = report(levels, [(r, c) for r, c, _, _ in lib], mentions, version, args)
+    write_section(args.out, text)
     print(text)
     return 1 if any(lv.errors for lv in levels) else 0
 

@@ -181,6 +181,45 @@ def test_bad_bodies_on_the_wire(server: Server) -> None:
     assert httpx.get(server.url + "/health").status_code == 200
 
 
+def test_over_limit_bodies_get_their_413_even_from_clients_that_send_everything_first(tmp_path: Path) -> None:
+    """A client that sends its whole body before reading (``Connection: close``) gets its 413.
+
+    The server used to answer an over-limit body and close the socket with the rest of the body unread; the
+    kernel then resets the connection and the client, still sending, got ConnectionResetError instead of its
+    answer (every time with a small limit).  Now the rest is read and discarded (bounded) before the response
+    ends."""
+    srv = start(tmp_path, "--tables", str(FIXTURE), "--no-bundled", "--max-body-bytes", "1000")
+    try:
+        chunk = b"a" * 100_000
+        body = b'{"text": "' + chunk * 40 + b'"}'
+        chunked = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(40)) + b"0\r\n\r\n"
+        head = (
+            b"POST /normalize HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\n"
+        )
+        for _ in range(8):
+            for extra, payload in [
+                (b"Transfer-Encoding: chunked\r\n", chunked),
+                (b"Content-Length: %d\r\n" % len(body), body),
+            ]:
+                status, answer = raw_request(srv.port, head + extra + b"\r\n", payload)
+                assert (status, answer["error"]["code"]) == (413, "body_too_large")
+        # with keep-alive the connection survives a refused body
+        conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
+        try:
+            conn.request("POST", "/normalize", body=body, headers={"Content-Type": "application/json"})
+            refused = conn.getresponse()
+            assert refused.status == 413 and json.loads(refused.read())["error"]["code"] == "body_too_large"
+            conn.request(
+                "POST", "/normalize", body=b'{"text": "ISIS"}', headers={"Content-Type": "application/json"}
+            )
+            ok = conn.getresponse()
+            assert ok.status == 200 and json.loads(ok.read())["mentions"][0]["id"] == "org:isis"
+        finally:
+            conn.close()
+    finally:
+        srv.stop()
+
+
 def test_health_answers_while_a_large_batch_is_matched(server: Server) -> None:
     paragraph = "Daesh ve MİT, Türkiye ve Suriye sınırında; ISIS in Syria, MIT in Turkey. " * 14
     items = [{"id": i, "text": paragraph} for i in range(800)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import shutil
 import sys
@@ -24,6 +25,10 @@ def _positive(value: str) -> int:
     if n < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {n}")
     return n
+
+
+def _importable(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -50,8 +55,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--max-text-chars", type=_positive, default=200_000, help="characters per text (default 200000)"
     )
+    p.add_argument(
+        "--inline-chars",
+        type=int,
+        default=2_000,
+        help="texts (or batches) up to this many characters are matched on the event loop, larger ones in a "
+        "thread so that they never block it (default 2000; 0: always a thread)",
+    )
+    p.add_argument(
+        "--no-lean",
+        action="store_true",
+        help="serve /normalize, /normalize/batch and /resolve through FastAPI too (slower; for comparison)",
+    )
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
-    p.add_argument("--no-access-log", action="store_true", help="do not log every request")
+    p.add_argument("--access-log", action="store_true", help="log every request (off by default: it costs)")
+    p.add_argument("--no-access-log", action="store_true", help=argparse.SUPPRESS)  # the old default's flag
     add_table_options(p)
     p.set_defaults(func=run)
 
@@ -75,6 +93,8 @@ def run(args: argparse.Namespace) -> int:
         max_body_bytes=args.max_body_bytes,
         max_batch_items=args.max_batch_items,
         max_text_chars=args.max_text_chars,
+        lean=not args.no_lean,
+        inline_chars=args.inline_chars,
     )
     print(
         f"normalizer API: {norm.entity_count} entities, {norm.alias_count} aliases, tables {norm.version}; "
@@ -86,8 +106,10 @@ def run(args: argparse.Namespace) -> int:
         "host": args.host,
         "port": args.port,
         "log_level": args.log_level,
-        "access_log": not args.no_access_log,
+        "access_log": args.access_log and not args.no_access_log,
         "timeout_graceful_shutdown": 10,
+        "loop": "uvloop" if _importable("uvloop") else "asyncio",
+        "http": "httptools" if _importable("httptools") else "h11",
     }
     if args.workers == 1:
         app = create_app(
@@ -98,6 +120,8 @@ def run(args: argparse.Namespace) -> int:
             max_body_bytes=settings.max_body_bytes,
             max_batch_items=settings.max_batch_items,
             max_text_chars=settings.max_text_chars,
+            lean=settings.lean,
+            inline_chars=settings.inline_chars,
         )
         uvicorn.run(app, **common)
         return 0
