@@ -8,7 +8,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from .variants import TokenKey, key_of, roman_of
+from .variants import TokenKey, default_variants, key_of, roman_of
 
 
 def edit_similarity(a: list[TokenKey], b: list[TokenKey]) -> float:
@@ -32,11 +32,27 @@ def _cross_script(a: list[TokenKey], b: list[TokenKey]) -> bool:
 def token_similarity(a: list[TokenKey], b: list[TokenKey]) -> float:
     """Mean, over the candidate's name tokens, of the best similarity to any alias token (romanised forms):
     ``Hüseyin`` against ``Hussein`` scores high, against ``Hasan`` low, even when the whole names look alike."""
-    cand = [t.roman for t in a if t.kind != "article" and t.roman]
-    ali = [t.roman for t in b if t.kind != "article" and t.roman]
+    cand = [t for t in a if t.kind != "article" and t.roman]
+    ali = [t for t in b if t.kind != "article" and t.roman]
     if not cand or not ali:
         return 0.0
-    return sum(max(fuzz.ratio(x, y) for y in ali) for x in cand) / 100 / len(cand)
+    return sum(max(pair_similarity(x, y) for y in ali) for x in cand) / len(cand)
+
+
+def pair_similarity(x: TokenKey, y: TokenKey) -> float:
+    """Similarity of two tokens: edit similarity of the romanised forms; across scripts, 1.0 when the Latin token
+    spells the Arabic one letter by letter (abjad alignment, see abjad.py), else the skeletons' edit similarity."""
+    if x.arabic != y.arabic and x.kind == y.kind == "name" and cross_script_fit(x, y):
+        return 1.0
+    return fuzz.ratio(x.roman, y.roman) / 100
+
+
+def cross_script_fit(x: TokenKey, y: TokenKey) -> bool:
+    """Whether one of the two tokens is Arabic script and the other, Latin, spells it (abjad alignment)."""
+    ar, la = (x, y) if x.arabic else (y, x)
+    if not ar.arabic or la.arabic or not ar.text or not la.text:
+        return False
+    return default_variants().abjad.fits(ar.text, la.text)
 
 
 def key_strength(a: list[TokenKey]) -> float:

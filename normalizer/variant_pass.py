@@ -6,31 +6,48 @@ what an earlier pass found.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import replace
 
+from .abjad import Abjad
 from .context import nearest, partial_keys, window_key
 from .decide import Taken, Thresholds, pick
 from .scoring import score_pair
 from .spans import Token, VariantIndex, Window, windows
 from .tables import TableSet
-from .types import Candidate, Explanation, Mention
+from .types import Candidate, Entity, Explanation, Mention
 
 SCORE_CONTEXT = 0.85
+_ARABIC = re.compile("[\u0600-\u06ff]")
 
 
-CROSS_SCRIPT_MIN_LETTERS = 4  # an Arabic word meets a Latin alias on its own only with 4+ consonants
+CROSS_SCRIPT_MIN_LETTERS = 4  # several words meet an alias of the other script on their own with 4+ consonants
 
 
-def _weak(win: Window, alias_tokens: list) -> bool:  # noqa: ANN001
-    """A single word meeting an alias of the other script (Arabic text ~ Latin alias or the reverse) on a short
-    consonant skeleton: Arabic roots have 2-3 consonants, so such keys collide with ordinary words
-    (أعلنت ~ Levant, Service ~ سروج); it counts only if the document names the entity otherwise."""
-    if sum(len(t.key.key) for t in win.tokens if t.key.kind == "name") >= CROSS_SCRIPT_MIN_LETTERS:
-        return False  # particle markers (ABU, BIN) are not consonants
-    # an Arabic word against any alias (the fold already met real Arabic spelling variants), or a Latin word
-    # against an Arabic-script alias
-    return any(t.key.arabic for t in win.tokens) or any(t.arabic for t in alias_tokens)
+def _weak(win: Window, alias_tokens: list, entity: Entity, abjad: Abjad) -> bool | None:  # noqa: ANN001
+    """Whether a window meets an alias of the other script (Arabic text ~ Latin alias or the reverse) on too little
+    to count without the document naming the entity otherwise (None: not a mention at all).
+
+    Arabic roots have 2-3 consonants, so consonant skeletons alone collide with ordinary words (ترك, طريق ~ Türkiye).
+    A single word counts on its own only when its spelling fits the Latin one letter by letter (abjad alignment:
+    سوريا ~ Syria, see ``Abjad.names``) and the tables give the entity no name in the window's script (if they did,
+    the matcher would have met the real spelling: a guess across scripts is for entities named in one script only)."""
+    names = [t for t in win.tokens if t.key.kind == "name"]
+    win_arabic = any(t.key.arabic for t in names)
+    anames = [t for t in alias_tokens if t.kind == "name"]
+    short = sum(len(t.key.key) for t in names) < CROSS_SCRIPT_MIN_LETTERS  # particle markers are not consonants
+    if win_arabic == any(t.arabic for t in anames):
+        # Latin ~ Latin: spelling variants. Arabic ~ Arabic: the fold already met the real spelling variants, so a
+        # short skeleton shared with another word is noise (الرئيس ~ روسيا)
+        return win_arabic and short
+    if len(names) == 1 and len(anames) == 1:
+        ar, la = (names[0].key, anames[0]) if win_arabic else (anames[0], names[0].key)
+        if not abjad.fits(ar.text, la.text):
+            return None  # the skeletons meet but the letters do not (ترك, طريق ~ Türkiye): not even with support
+        return not (abjad.names(ar.text, la.text)
+                    and not any(bool(_ARABIC.search(a.text)) == win_arabic for a in entity.aliases))
+    return short
 
 
 def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, int]], index: VariantIndex,
@@ -62,7 +79,11 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
             aliases = [a for a in aliases if tables.entities[a.entity_id].type != "location"]
         m = _decide_window(win, key, aliases, source, index, tables, th, steps)
         if m is not None:
-            if _weak(win, index.alias_tokens(next(a for a in aliases if a.text == m.alias))):
+            alias = next(a for a in aliases if a.text == m.alias)
+            weak_match = _weak(win, index.alias_tokens(alias), tables.entities[alias.entity_id], index.variants.abjad)
+            if weak_match is None:
+                continue
+            if weak_match:
                 if m.id is not None:
                     weak.append(m)
                 continue

@@ -12,12 +12,13 @@ True
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from .abjad import Abjad
 from .fold import DATA_DIR, Folder, default_folder
 
 _ARABIC = re.compile("[\u0600-\u06ff]")
@@ -31,6 +32,7 @@ class TokenKey:
     kind: str
     roman: str  # romanised (rewrites applied, vowels kept) - what edit similarity is computed on
     arabic: bool = False  # Arabic script: roman is only the consonant skeleton
+    text: str = field(default="", compare=False)  # the folded token it was made from (for the abjad alignment)
 
 
 class Variants:
@@ -54,6 +56,10 @@ class Variants:
         self._vclass = str.maketrans(data.get("vowel_classes") or {})
         self.arabic = {folder.fold_key(k) or k: v for k, v in data["arabic"].items()}
         self.drop_final_h = bool(data.get("drop_final_h", True))
+        common = data["abjad"].get("common_words")
+        words = frozenset(line.strip() for line in (DATA_DIR / common).read_text(encoding="utf-8").splitlines()
+                          if line.strip() and not line.startswith("#")) if common else frozenset()
+        self.abjad = Abjad(data["abjad"], self.arabic, rew, words)
 
     # --------------------------------------------------------------------------------------------- tokens
     @lru_cache(maxsize=200_000)  # noqa: B019
@@ -71,13 +77,13 @@ class Variants:
             if self.drop_final_h and len(letters) > 2 and letters[-1] == "h":
                 letters.pop()
             skel = _collapse("".join(letters))
-            return TokenKey(skel, "name", skel, arabic=True)
+            return TokenKey(skel, "name", skel, arabic=True, text=folded_token)
         roman = self._rewrite_re.sub(lambda m: self._rewrites[m.group()], t)
         roman = re.sub("sh", "S", roman)
         if self.drop_final_h and len(roman) > 3 and roman.endswith("h") and roman[-2] in self.vowels:
             roman = roman[:-1]
         skel = _collapse("".join(c for c in roman if c not in self.vowels))
-        return TokenKey(skel or _collapse(roman), "name", _collapse(roman.translate(self._vclass)))
+        return TokenKey(skel or _collapse(roman), "name", _collapse(roman.translate(self._vclass)), text=t)
 
     def tokens(self, text: str) -> list[TokenKey]:
         """Variant forms of the tokens of raw ``text`` (articles included, as kind "article")."""
