@@ -100,10 +100,12 @@ class Level:
     batch: int = 0  # 0: POST /normalize; n: POST /normalize/batch with n paragraphs
     server: str = "lean"  # "lean" or "no-lean" (every route through FastAPI, as before the lean handlers)
     load: float = 0.0  # 1-minute load average when the level started
+    big_chars: int = 0  # > 0: one more client posted texts of this many characters meanwhile
+    big_done: int = 0  # its answered requests
 
     @property
     def texts(self) -> int:
-        return self.requests * max(self.batch, 1)
+        return self.requests * max(self.batch, 1)  # the big client's texts are not counted
 
     @property
     def server_cpu_ms(self) -> float:
@@ -198,12 +200,62 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=15)
 
 
-def _check(r: httpx.Response, j: int, batch: int) -> bool:
+def _check(content: bytes, j: int, batch: int) -> bool:
     """The full answer equals the library's ids (paragraph j, or a batch starting at paragraph j)."""
     if batch == 0:
-        return [m["id"] for m in r.json()["mentions"]] == EXPECTED_IDS[j]
-    got = [[m["id"] for m in item["mentions"]] for item in r.json()["results"]]
+        return [m["id"] for m in json.loads(content)["mentions"]] == EXPECTED_IDS[j]
+    got = [[m["id"] for m in item["mentions"]] for item in json.loads(content)["results"]]
     return got == [EXPECTED_IDS[(j + i) % len(PARAGRAPHS)] for i in range(batch)]
+
+
+class RawClient:
+    """A minimal HTTP/1.1 keep-alive client on one connection (pre-encoded requests, Content-Length answers):
+    it costs the shared CPU far less than httpx, so more of the machine is left to the server."""
+
+    def __init__(self, url: str, timeout: float = 10) -> None:
+        self.host, self.port = url.removeprefix("http://").split(":")
+        self.timeout = timeout
+        self.conn: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def post(self, path: str, body: bytes) -> tuple[int, bytes]:
+        if self.conn is None:
+            self.conn = await asyncio.open_connection(self.host, int(self.port))
+        reader, writer = self.conn
+        try:
+            writer.write(
+                b"POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+                % (path.encode(), self.host.encode(), len(body))
+                + body
+            )
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), self.timeout)
+            at = head.lower().find(b"\r\ncontent-length:")
+            if at < 0:
+                raise ConnectionError("answer without Content-Length")
+            length = int(head[at + 17 : head.index(b"\r\n", at + 2)])
+            return int(head[9:12]), await asyncio.wait_for(reader.readexactly(length), self.timeout)
+        except BaseException:
+            await self.aclose()
+            raise
+
+    async def aclose(self) -> None:
+        if self.conn is not None:
+            self.conn[1].close()
+            self.conn = None
+
+
+class HttpxClient:
+    """The same interface over httpx (one connection per client)."""
+
+    def __init__(self, url: str, timeout: float = 10) -> None:
+        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+        self.client = httpx.AsyncClient(base_url=url, limits=limits, timeout=timeout)
+
+    async def post(self, path: str, body: bytes) -> tuple[int, bytes]:
+        r = await self.client.post(path, content=body, headers={"content-type": "application/json"})
+        return r.status_code, r.content
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
 
 
 async def run_level(
@@ -215,6 +267,8 @@ async def run_level(
     server_pid: int,
     workers: int,
     batch: int = 0,
+    client_kind: str = "raw",
+    big: int = 0,
 ) -> Level:
     """Closed loop: each virtual client has its own connection and sends the next request when the last one
     is answered.  Every answer must be 200 with mentions; every 20th is parsed fully and compared with the
@@ -236,12 +290,11 @@ async def run_level(
     else:
         path, prefix = "/normalize", b'{"mentions":[{'
         bodies = [json.dumps({"text": text, "lang": lang}).encode() for lang, text in PARAGRAPHS]
-    headers = {"content-type": "application/json"}
     latencies: list[float] = []
     errors = 0
     sent = 0
 
-    async def worker(client: httpx.AsyncClient, i: int, until: float, record: bool) -> None:
+    async def worker(client: RawClient | HttpxClient, i: int, until: float, record: bool) -> None:
         nonlocal errors, sent
         k = i
         while time.monotonic() < until and (not record or sent < max_requests):
@@ -249,24 +302,42 @@ async def run_level(
             j = k % len(bodies)
             t0 = time.perf_counter()
             try:
-                r = await client.post(path, content=bodies[j], headers=headers)
-                ok = r.status_code == 200 and r.content.startswith(prefix)
+                status, content = await client.post(path, bodies[j])
+                ok = status == 200 and content.startswith(prefix)
                 if ok and k % 20 == 0:
-                    ok = _check(r, j, batch)
-            except httpx.HTTPError:
+                    ok = _check(content, j, batch)
+            except (httpx.HTTPError, OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, ValueError):
                 ok = False
             if record:
                 latencies.append(time.perf_counter() - t0)
                 errors += not ok
             k += 1
 
+    big_done = 0
+
+    async def big_worker(until: float) -> None:
+        """One more client posting a big text (``big`` characters) again and again, not in the latencies."""
+        nonlocal big_done, errors
+        text = " ".join(t for _, t in PARAGRAPHS)
+        body = json.dumps({"text": (text * (big // len(text) + 1))[:big]}).encode()
+        client = RawClient(url, timeout=60)
+        try:
+            while time.monotonic() < until:
+                status, _ = await client.post("/normalize", body)
+                big_done += 1
+                errors += status != 200
+        finally:
+            await client.aclose()
+
     load = os.getloadavg()[0]
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    pool = [httpx.AsyncClient(base_url=url, limits=limits, timeout=10) for _ in range(clients)]
+    kind = RawClient if client_kind == "raw" else HttpxClient
+    pool = [kind(url) for _ in range(clients)]
     try:
         await asyncio.gather(*(worker(c, i, time.monotonic() + warmup, False) for i, c in enumerate(pool)))
         cpu0, scpu0, t0 = time.process_time(), cpu_seconds(server_pid), time.perf_counter()
-        await asyncio.gather(*(worker(c, i, time.monotonic() + seconds, True) for i, c in enumerate(pool)))
+        until = time.monotonic() + seconds
+        extra = [big_worker(until)] if big else []
+        await asyncio.gather(*(worker(c, i, until, True) for i, c in enumerate(pool)), *extra)
         elapsed = time.perf_counter() - t0
         cpu, scpu = time.process_time() - cpu0, cpu_seconds(server_pid) - scpu0
     finally:
@@ -284,6 +355,8 @@ async def run_level(
         scpu / elapsed,
         batch,
         load=load,
+        big_chars=big,
+        big_done=big_done,
     )
 
 
@@ -329,7 +402,8 @@ def report(
         "",
         f"Requests: `POST /normalize` (and `POST /normalize/batch`) with {len(PARAGRAPHS)} news paragraphs (EN and "
         f"TR, {size:.0f} bytes on average, {mentions / len(PARAGRAPHS):.1f} mentions each); {args.seconds:g} s per "
-        f"level after {args.warmup:g} s warm-up, at most {args.max_requests} requests; access log off. Server "
+        f"level after {args.warmup:g} s warm-up, at most {args.max_requests} requests; access log off; client "
+        f"`{args.client}` (one keep-alive connection per virtual client). Server "
         "`no-lean`: every route through FastAPI, matching in its thread pool (as before the lean handlers); "
         "`lean`: as served now.",
         "",
@@ -342,21 +416,29 @@ def report(
     ]
     for lv in levels:
         lines.append(
-            f"| {lv.server} | {f'batch of {lv.batch}' if lv.batch else 'normalize'} | {lv.workers} | "
+            f"| {lv.server} | {endpoint(lv)} | {lv.workers} | "
             f"{lv.clients} | {lv.requests} | {lv.rps:,.0f} | {lv.tps:,.0f} | {lv.p50_ms:.2f} | {lv.p99_ms:.2f} | "
-            f"{lv.errors} | {lv.tps / lib_rate:.2f} | {lv.server_cpu_ms:.2f} | {lv.server_cpu:.0%} | "
+            f"{lv.errors} | {lv.tps / lib_rate:.2f} | {'–' if lv.big_chars else f'{lv.server_cpu_ms:.2f}'} | "
+            f"{lv.server_cpu:.0%} | "
             f"{lv.client_cpu:.0%} | {lv.load:.2f} |"
         )
     lines += [
         "",
         "server CPU ms/text: CPU time of the server processes per text, to compare with the library's "
         "CPU per call (unaffected by other load). CPU columns: share of one core used by the server / by "
-        "this load generator (httpx); they compete for the same two cores. load avg: 1-minute load average "
+        f"this load generator ({args.client}); they compete for the same two cores. load avg: 1-minute load average "
         f"when the level started (at the start of the run {LOAD_AT_START:.2f}, at the end "
         f"{os.getloadavg()[0]:.2f}).",
         "",
     ]
     return "\n".join(lines)
+
+
+def endpoint(lv: Level) -> str:
+    name = f"batch of {lv.batch}" if lv.batch else "normalize"
+    if lv.big_chars:
+        name += f" + 1 client of {lv.big_chars:,}-char texts ({lv.big_done} answered)"
+    return name
 
 
 def write_section(path: Path, section: str) -> None:
@@ -378,6 +460,18 @@ def main() -> int:
     ap.add_argument("--compare", action="store_true", help="also run each setting with serve --no-lean first")
     ap.add_argument(
         "--serve-args", nargs="*", default=[], help="more `normalizer serve` options, e.g. --inline-chars 0"
+    )
+    ap.add_argument(
+        "--client",
+        choices=["raw", "httpx"],
+        default="raw",
+        help="load generator: a minimal asyncio HTTP/1.1 client (default) or httpx (costs ~3x the CPU)",
+    )
+    ap.add_argument(
+        "--big-chars",
+        type=int,
+        default=0,
+        help="add a level at --batch-clients clients with one more client posting texts of this size",
     )
     ap.add_argument("--label", default="", help="title of the results section")
     ap.add_argument("--tables", nargs="+", default=[], help="table files (default: the bundled tables)")
@@ -402,10 +496,10 @@ def main() -> int:
             extra = [*args.serve_args, *(["--no-lean"] if server == "no-lean" else [])]
             proc, url = start_server(workers, table_args, extra)
             try:
-                plan = [(c, 0) for c in args.clients] + (
-                    [(args.batch_clients, args.batch)] if args.batch else []
-                )
-                for clients, batch in plan:
+                plan = [(c, 0, 0) for c in args.clients]
+                plan += [(args.batch_clients, args.batch, 0)] if args.batch else []
+                plan += [(args.batch_clients, 0, args.big_chars)] if args.big_chars else []
+                for clients, batch, big in plan:
                     lv = asyncio.run(
                         run_level(
                             url,
@@ -416,12 +510,15 @@ def main() -> int:
                             proc.pid,
                             workers,
                             batch,
+                            args.client,
+                            big,
                         )
                     )
                     lv.server = server
                     levels.append(lv)
                     print(
-                        f"{server} workers={workers} clients={clients} batch={batch}: {lv.rps:,.0f} req/s, "
+                        f"{server} workers={workers} clients={clients} batch={batch} big={big}: "
+                        f"{lv.rps:,.0f} req/s, "
                         f"{lv.tps:,.0f} texts/s, p50 {lv.p50_ms:.2f} ms, p99 {lv.p99_ms:.2f} ms, "
                         f"errors {lv.errors}, load {lv.load:.2f}",
                         flush=True,
