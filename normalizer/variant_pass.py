@@ -17,6 +17,7 @@ from .scoring import score_pair
 from .spans import Token, VariantIndex, Window, windows
 from .tables import TableSet
 from .types import Candidate, Entity, Explanation, Mention
+from .variants import TokenKey
 
 SCORE_CONTEXT = 0.85
 _ARABIC = re.compile("[\u0600-\u06ff]")
@@ -75,8 +76,9 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
             # "al-X" alone is a nisba or a surname (al-Turki, al-Iraqi): only a person can be named so
             aliases = [a for a in aliases if tables.entities[a.entity_id].type == "person"]
         if win.tokens[-1].folded.endswith(index.variants.adjective_endings):
-            # Iraqi, Türki, التركية: an adjective of a place is not the place
-            aliases = [a for a in aliases if tables.entities[a.entity_id].type != "location"]
+            # Iraqi, Türki, التركية: an adjective of a place is not the place (but Türkei is Turkey: no ending added)
+            aliases = [a for a in aliases if tables.entities[a.entity_id].type != "location"
+                       or not _adds_ending(win.tokens[-1].key, index.alias_tokens(a), index.variants.adjective_endings)]
         m = _decide_window(win, key, aliases, source, index, tables, th, steps)
         if m is not None:
             alias = next(a for a in aliases if a.text == m.alias)
@@ -96,6 +98,19 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
                                if m.explain else None))
             taken.add(m.start, m.end)
     return out
+
+
+def _adds_ending(word: TokenKey, alias_tokens: list[TokenKey], endings: tuple[str, ...]) -> bool:
+    """Whether ``word`` ends with an adjective ending that the alias's last name token does not end with: Iraqi
+    adds -i to Iraq, Türki to Turkey, التركية -ية to تركيا.  A word that romanises exactly like the alias adds
+    nothing: Türkei is Turkey (both turkai)."""
+    names = [t for t in alias_tokens if t.kind == "name" and t.text]
+    if not names:
+        return True
+    last = names[-1]
+    if not word.arabic and word.roman == last.roman:
+        return False
+    return any(word.text.endswith(e) and not last.text.endswith(e) for e in endings)
 
 
 def _edges_ok(win: Window, stopwords: frozenset[str]) -> bool:

@@ -185,3 +185,10 @@ def test_precision_guards_on_ordinary_text(bundled: Normalizer) -> None:
         "WE MEET AT NOON. WHAT IS THE PLAN?",
     ]:
         assert bundled.normalize(text).mentions == (), text
+
+
+def test_adjective_ending_is_one_the_name_does_not_have(n: Normalizer) -> None:
+    # Türkei ends in -i like an adjective (Iraqi), but Turkey ends so too once romanised (turkai): no ending added
+    assert found(n, "Die Türkei hat erklärt", lang="de") == [("Türkei", "loc:turkey", "variant")]
+    # Türki adds -i to nothing the table spells: the adjective of Türkiye, not the place
+    assert found(n, "Türki yetkililer açıkladı", lang="tr") == []
