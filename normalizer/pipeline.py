@@ -9,6 +9,7 @@ from pathlib import Path
 from .cache import load_or_build
 from .decide import DERIVED, Thresholds, mention_from_hit, non_overlapping
 from .fold import Folder, default_folder
+from .inflect import restore_inflected, with_inflections
 from .matcher import AliasMatcher
 from .spans import VariantIndex, load_stopwords, tokenize
 from .tables import TableSet, bundled_dir, load_tables
@@ -41,7 +42,8 @@ class Normalizer:
 
         def build() -> tuple[TableSet, AliasMatcher]:
             tables = load_tables(paths, fold_key=self.folder.fold_key, fold_version=self.folder.version)
-            return tables, AliasMatcher(_with_derived_acronyms(tables, self.folder), self.folder)
+            matched = with_inflections(_with_derived_acronyms(tables, self.folder), self.folder)  # + Greek/Russian cases
+            return tables, AliasMatcher(matched, self.folder)
 
         # compiled-table cache (normalizer/cache.py): big tables load from disk; cache=True/False/dir forces it
         self.tables, self.matcher = load_or_build(paths, self.folder, build, cache=cache)
@@ -95,6 +97,7 @@ class Normalizer:
         hits = non_overlapping(self.matcher.find(folded, lang), key=lambda h: (-(h.end - h.start), h.start))
         steps = self.folder.steps_for if explain else None
         mentions = [mention_from_hit(h, text, self.tables, lang=lang, fold_steps=steps) for h in hits]
+        mentions = restore_inflected(mentions, self.tables)  # inflected Greek/Russian forms: inflected, table alias
         if self.use_variants or self.use_fuzzy or self.use_context:
             tokens = tokenize(folded, self.variants)
             if self.use_variants:
