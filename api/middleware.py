@@ -7,6 +7,7 @@ handlers of the hot routes (``api/lean.py``), so both paths answer alike."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -33,6 +34,7 @@ BODY_TIMEOUT = 60.0  # seconds to receive a whole body
 # the client's receive buffer before the client (still sending) reads it.
 DRAIN_MAX_BYTES = 64 * 1024 * 1024
 DRAIN_SECONDS = 10.0
+_asyncio_timeout = getattr(asyncio, "timeout", None)
 
 
 def _header(scope: Scope, name: bytes) -> bytes | None:
@@ -117,29 +119,23 @@ async def read_body(scope: Scope, receive: Receive, send: Send, limit: int) -> b
     if declared is not None and declared.strip().isdigit() and int(declared) > limit:
         await _too_large(scope, receive, send, limit, int(declared))
         return None
-    chunks: list[bytes] = []
-    size = 0
     try:
-        with anyio.fail_after(BODY_TIMEOUT):
-            while True:
-                message = await receive()
-                if message["type"] == "http.disconnect":
-                    return None
-                chunk = message.get("body", b"")
-                size += len(chunk)
-                if size > limit:
-                    more = message.get("more_body", False)
-                    await _too_large(scope, receive, send, limit, None if more else 0, size)
-                    return None
-                chunks.append(chunk)
-                if not message.get("more_body", False):
-                    break
+        if _asyncio_timeout is not None:  # Python 3.11+: half the cost of anyio.fail_after per request
+            async with _asyncio_timeout(BODY_TIMEOUT):
+                body = await _receive_body(receive, limit)
+        else:  # pragma: no cover - Python 3.10
+            with anyio.fail_after(BODY_TIMEOUT):
+                body = await _receive_body(receive, limit)
     except TimeoutError:
         await error_response(408, "request_timeout", f"the body did not arrive within {BODY_TIMEOUT:.0f} s")(
             scope, receive, send
         )
         return None
-    body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    except _TooLarge as exc:  # answered outside the body's time limit: the drain has its own
+        await _too_large(scope, receive, send, limit, None if exc.more else 0, exc.size)
+        return None
+    if body is None:
+        return None
     if not body:
         return body
     if not _is_json(_header(scope, b"content-type")):
@@ -160,6 +156,29 @@ async def read_body(scope: Scope, receive: Receive, send: Send, limit: int) -> b
         )(scope, receive, send)
         return None
     return body
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int, more: bool) -> None:
+        self.size, self.more = size, more
+
+
+async def _receive_body(receive: Receive, limit: int) -> bytes | None:
+    """The body's bytes; None if the client went away; raises _TooLarge past ``limit``."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        more = message.get("more_body", False)
+        if size > limit:
+            raise _TooLarge(size, more)
+        if not more:
+            return chunk if not chunks else b"".join([*chunks, chunk])
+        chunks.append(chunk)
 
 
 async def _too_large(

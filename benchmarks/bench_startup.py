@@ -1,13 +1,18 @@
-"""Start-up benchmark: time from ``Normalizer(tables=[TSV])`` to the first answer, cold and from the cache.
+"""Start-up benchmark: time from ``Normalizer(tables=[TSV])`` to the first ``normalize()`` and ``resolve()`` answers.
 
     python benchmarks/bench_startup.py                 # 1m aliases
     python benchmarks/bench_startup.py --sizes 100k 1m
+    python benchmarks/bench_startup.py --sizes 1m --modes cache cache/resolve
 
-Each measurement is a fresh interpreter.  ``cold``: ``cache=False`` (parse, fold, build the automaton);
-``cache-build``: an empty cache directory, so the table is built and the cache written; ``cache``: the same
-directory again, so everything comes from the cache; ``-core``: the same with the variant, fuzzy and context
-passes off (their indexes are built on the first answer and are not cached).  ``import`` is ``import normalizer`` (not in the other
-figures); RSS is the process's resident memory after the first answer.
+Each measurement is a fresh interpreter.  ``cold``: ``cache=False`` (parse, fold, build the automaton and, on the
+first answer, the variant index); ``cache-build``: an empty cache directory, so everything is built and the cache
+written; ``cache``: the same directory again, so everything the cache holds comes from it; ``-core``: the
+variant, fuzzy and context passes off; ``-nofuzzy``: the fuzzy pass off (``normalize()`` then needs the variant
+index but not the fuzzy one; ``resolve()`` uses both).  Modes ending in ``/resolve`` call ``resolve()`` first and ``normalize()``
+second; the others the reverse.  Every time is measured from the constructor's call (``constructor``) or from
+the end of the previous step (``normalize``, ``resolve``: the first call of each, including any index it builds
+on first use); ``to first answer`` = constructor + the first call.  ``import`` is ``import normalizer`` (not in the
+other figures); RSS is the process's resident memory after each step.
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ from pathlib import Path
 from _common import data, machine, rss_mb, worker
 
 FIRST_TEXT = "Officials in Aleppo said Mehmet Yılmaz'ın ekibi met the Free Syrian Army on Monday."
+FIRST_NAME = "Ebu Cemal el-Ani"  # a re-romanised name: exact, variant and fuzzy candidate sources all run
+MODES = ("cold", "cold/resolve", "cache-build", "cache", "cache/resolve", "cold-core", "cache-core", "cold-nofuzzy",
+         "cache-nofuzzy")
 
 
 def run_worker(size: str, mode: str) -> dict:
@@ -32,44 +40,49 @@ def run_worker(size: str, mode: str) -> dict:
     from normalizer import Normalizer
 
     t_import = time.perf_counter() - t0
-    has_cache = "cache" in inspect.signature(Normalizer).parameters
-    if not mode.startswith("cold") and not has_cache:
+    base, _, order = mode.partition("/")
+    params = inspect.signature(Normalizer).parameters
+    if not base.startswith("cold") and "cache" not in params:
         return {"size": size, "mode": mode, "skipped": "Normalizer has no cache option"}
-    kw = {"cache": not mode.startswith("cold")} if has_cache else {}
-    if mode.endswith("-core"):  # exact/folded alias matching only: the variant, fuzzy and context passes off
-        params = inspect.signature(Normalizer).parameters
+    kw: dict = {"cache": not base.startswith("cold")} if "cache" in params else {}
+    if base.endswith("-core"):  # exact/folded alias matching only: the variant, fuzzy and context passes off
         kw.update({k: False for k in ("variants", "fuzzy", "context") if k in params})
-    t1 = time.perf_counter()
+    elif base.endswith("-nofuzzy") and "fuzzy" in params:  # variant and context passes on, the fuzzy pass off
+        kw["fuzzy"] = False
+    out: dict = {"size": size, "mode": mode, "import_s": round(t_import, 3)}
+    t = time.perf_counter()
     n = Normalizer(tables=[tsv], bundled=False, **kw)
-    t2 = time.perf_counter()
-    r = n.normalize(FIRST_TEXT)
-    t3 = time.perf_counter()
-    return {
-        "size": size,
-        "mode": mode,
-        "import_s": round(t_import, 3),
-        "construct_s": round(t2 - t1, 3),
-        "first_answer_s": round(t3 - t1, 3),
-        "mentions": len(r.mentions),
-        "aliases": n.alias_count,
-        "rss_mb": round(rss_mb()["rss"], 1),
-    }
+    out["construct_s"] = round(time.perf_counter() - t, 3)
+    out["rss_construct_mb"] = round(rss_mb()["rss"], 1)
+    steps = ("resolve", "normalize") if order == "resolve" else ("normalize", "resolve")
+    for step in steps:
+        t = time.perf_counter()
+        if step == "normalize":
+            out["mentions"] = len(n.normalize(FIRST_TEXT).mentions)
+        else:
+            out["candidates"] = len(n.resolve(FIRST_NAME))
+        out[f"{step}_s"] = round(time.perf_counter() - t, 3)
+        out[f"rss_{step}_mb"] = round(rss_mb()["rss"], 1)
+    out["aliases"] = n.alias_count
+    out["peak_mb"] = round(rss_mb()["peak"], 1)
+    return out
 
 
 def markdown(results: list[dict]) -> str:
     lines = [
-        "| aliases | mode | import s | constructor s | constructor → first answer s | process wall s | RSS MB |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| aliases | mode | import s | constructor s | first normalize s | first resolve s | to first answer s "
+        "| RSS MB constructor / normalize / resolve | peak MB | process wall s | load |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         if "error" in r or "skipped" in r:
-            lines.append(
-                f"| {r.get('size', '')} | {r.get('mode', '')} | {r.get('skipped') or r.get('error')} |"
-            )
+            lines.append(f"| {r.get('size', '')} | {r.get('mode', '')} | {r.get('skipped') or r.get('error')} |")
             continue
+        first = r["resolve_s"] if r["mode"].endswith("/resolve") else r["normalize_s"]
         lines.append(
-            f"| {r['size']} | {r['mode']} | {r['import_s']:.2f} | {r['construct_s']:.2f} | "
-            f"**{r['first_answer_s']:.2f}** | {r['wall_s']:.2f} | {r['rss_mb']:.0f} |"
+            f"| {r['size']} | {r['mode']} | {r['import_s']:.2f} | {r['construct_s']:.2f} | {r['normalize_s']:.2f} | "
+            f"{r['resolve_s']:.2f} | **{r['construct_s'] + first:.2f}** | {r['rss_construct_mb']:.0f} / "
+            f"{r['rss_normalize_mb']:.0f} / {r['rss_resolve_mb']:.0f} | {r['peak_mb']:.0f} | {r['wall_s']:.2f} | {r.get('load', 0):.1f} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -78,6 +91,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--worker", nargs=2, metavar=("SIZE", "MODE"), help=argparse.SUPPRESS)
     ap.add_argument("--sizes", nargs="+", default=["1m"])
+    ap.add_argument("--modes", nargs="+", default=list(MODES), choices=MODES,
+                    help="in this order; cache modes after cache-build read what it wrote")
     args = ap.parse_args(argv)
     if args.worker:
         print(json.dumps(run_worker(*args.worker)))
@@ -89,10 +104,11 @@ def main(argv: list[str] | None = None) -> list[dict]:
         try:
             for size in args.sizes:
                 data(size)
-                for mode in ("cold", "cache-build", "cache", "cold-core", "cache-core"):
+                for mode in args.modes:
                     res = worker(Path(__file__), [size, mode])
                     res.setdefault("size", size)
                     res.setdefault("mode", mode)
+                    res["load"] = os.getloadavg()[0]
                     print(json.dumps(res), file=sys.stderr, flush=True)
                     results.append(res)
         finally:

@@ -77,10 +77,15 @@ class CacheHandle:
     def __init__(self, directory: Path, key: str) -> None:
         self.directory, self.key = directory, key
 
-    def get_or_build(self, name: str, build: Callable[[], object]) -> object:
-        """``build()``'s result, from ``<key>.<name>.nzc`` when present and readable, else built and stored."""
+    def get_or_build(self, name: str, build: Callable[[], object],
+                     valid: Callable[[object], bool] | None = None) -> object:
+        """``build()``'s result, from ``<key>.<name>.nzc`` when present, readable and ``valid`` (if given), else
+        built and stored (atomically, like the tables: two processes building at once both end with a whole file)."""
         path = self.directory / f"{self.key}.{name}{SUFFIX}"
         obj = _read(path, self.key)
+        if obj is not None and valid is not None and not valid(obj):
+            warnings.warn(f"normalizer: unusable cache file {path} (does not fit the tables); rebuilding", stacklevel=2)
+            obj = None
         if obj is None:
             obj = build()
             _write(path, self.key, obj)

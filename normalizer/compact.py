@@ -17,9 +17,11 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections.abc import ItemsView, Iterable, Iterator, Mapping, Sequence, ValuesView
-from itertools import accumulate
+from itertools import accumulate, chain
 from types import MemberDescriptorType
 from zlib import crc32
+
+import numpy as np
 
 from .types import Alias, Entity
 
@@ -108,8 +110,10 @@ class StringIndex:
     @classmethod
     def build(cls, table: StringTable) -> StringIndex:
         blob, ends = table.blob, table.ends
-        pairs = sorted((crc32(blob[ends[i - 1] if i else 0 : ends[i]]), i) for i in range(len(ends)))
-        return cls(table, array("I", (h for h, _ in pairs)), array("I", (i for _, i in pairs)))
+        hashes = array("I", map(crc32, map(blob.__getitem__, map(slice, chain((0,), ends[:-1]), ends))))
+        order = np.argsort(np.frombuffer(hashes, dtype=np.uint32), kind="stable")  # by hash, then position
+        return cls(table, array("I", np.frombuffer(hashes, dtype=np.uint32)[order].tobytes()),
+                   array("I", order.astype(np.uint32).tobytes()))
 
     def find(self, s: str) -> int:
         """Index of ``s`` in the table (the first one if repeated), or -1."""

@@ -59,9 +59,11 @@ class Normalizer:
 
     @property
     def variant_index(self) -> VariantIndex:
-        """Built on first use (normalize with variants, or resolve)."""
+        """Built on first use (normalize with variants, or resolve); kept in the compiled-table cache with the
+        tables when they come from it."""
         if self._index is None:
-            self._index = VariantIndex(self.tables, self.variants, min_key_letters=self.thresholds.min_key_letters)
+            self._index = VariantIndex(self.tables, self.variants, min_key_letters=self.thresholds.min_key_letters,
+                                       columns=self.matcher.alias_columns, cache=getattr(self.matcher, "cache", None))
         return self._index
 
     @property

@@ -3,21 +3,29 @@
 Text is cut into word tokens (from the folded text, with original offsets).  Runs of name-like tokens
 (capitalised, Arabic script, name particles Abu/Ebu/Umm/bin, articles al-/el-) form windows of up to
 ``MAX_WINDOW`` tokens; each window's variant key (see ``variants.py``) is looked up in an index over the aliases'
-variant keys.  Cost is linear in the text: a bounded number of dictionary lookups per token.
+variant keys (:class:`VariantIndex`, stored as columns: see ``variant_index.py``).  Cost is linear in the text: a
+bounded number of dictionary lookups per token.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
+from .compact import AliasColumns
 from .fold import DATA_DIR, Folded
-from .tables import TableSet
 from .types import Alias
+from .variant_index import LAYOUT, SEP, AliasLists, AliasSeq, build_state
 from .variants import TokenKey, Variants, key_of
+
+if TYPE_CHECKING:
+    from .cache import CacheHandle
+    from .tables import TableSet
 
 MAX_WINDOW = 7
 _ARABIC = re.compile("[\u0600-\u06ff]")
@@ -64,26 +72,33 @@ def load_stopwords(fold_key, path: Path | None = None) -> frozenset[str]:  # noq
 
 class VariantIndex:
     """Variant key -> aliases, over every alias of the loaded tables; and capital acronyms by their letters
-    (so a dotted ``U.N.`` meets ``UN``)."""
+    (so a dotted ``U.N.`` meets ``UN``).
 
-    def __init__(self, tables: TableSet, variants: Variants, *, min_key_letters: int = 2) -> None:
+    ``columns``: the aliases as columns (the matcher's ``alias_columns``); without it they are taken from
+    ``tables``.  ``cache``: a :class:`~normalizer.cache.CacheHandle` to load the index from, or store it in.
+    """
+
+    def __init__(self, tables: TableSet | None, variants: Variants, *, min_key_letters: int = 2,
+                 columns: AliasColumns | None = None, cache: CacheHandle | None = None) -> None:
         self.variants = variants
-        self.by_key: dict[str, list[Alias]] = {}
-        self.acronyms: dict[str, list[Alias]] = {}
-        self.by_ends: dict[tuple[str, str], list[Alias]] = {}
-        for ent in tables.entities.values():
-            for alias in ent.aliases:
-                letters = alias.text.replace(".", "")
-                if 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper():
-                    self.acronyms.setdefault(variants.folder.fold_key(letters), []).append(alias)
-                key = key_of(variants.tokens(alias.text))
-                if len(key.replace(" ", "")) >= min_key_letters:
-                    self.by_key.setdefault(key, []).append(alias)
-                parts = key.split()
-                if len(parts) >= 4:  # long names are also written shortened: first and last kept
-                    self.by_ends.setdefault((parts[0], parts[-1]), []).append(alias)
+        if columns is None:
+            assert tables is not None
+            columns = AliasColumns(a for e in tables.entities.values() for a in e.aliases)
+        self.columns = columns
+        def build() -> dict:
+            return build_state(columns, variants, min_key_letters)
 
-        self._aliases = [a for e in tables.entities.values() for a in e.aliases]
+        def valid(got: object) -> bool:
+            return isinstance(got, dict) and got.get("layout") == LAYOUT and got.get("columns") == len(columns)
+
+        state = build() if cache is None else cache.get_or_build(
+            f"variant_index-k{min_key_letters}-v{variants.version}", build, valid=valid)
+        self.ids = state["ids"]  # positions of the tables' aliases in ``columns`` (the matcher's derived ones left out)
+        self.by_key: Mapping[str, list[Alias]] = AliasLists(state["by_key"], columns)
+        self.acronyms: Mapping[str, list[Alias]] = AliasLists(state["acronyms"], columns)
+        self.by_ends: Mapping[tuple[str, str], list[Alias]] = AliasLists(
+            state["by_ends"], columns, encode=SEP.join, decode=lambda s: tuple(s.split(SEP)))
+        self._aliases: Sequence[Alias] = AliasSeq(columns, self.ids)
         self._token_index = None
         self._tok_cache: dict[str, list[TokenKey]] = {}
 
@@ -113,7 +128,7 @@ class VariantIndex:
         if self._token_index is None:
             from .resolve import TokenIndex
 
-            self._token_index = TokenIndex(self._aliases, self.variants.tokens)
+            self._token_index = TokenIndex(self._aliases, self.variants.tokens)  # type: ignore[arg-type]
         return self._token_index
 
 

@@ -269,3 +269,43 @@ def test_small_jobs_run_inline_and_large_ones_in_a_thread(tmp_path: Path) -> Non
     with TestClient(create_app(norm, lean=False)) as c:  # the FastAPI routes: always a thread
         assert c.post("/normalize", json={"text": "ISIS"}).status_code == 200
     assert norm.calls == [False, False]
+
+
+# ------------------------------------------------------------------------------------------------ slow bodies
+@pytest.mark.parametrize("lean", [True, False])
+@pytest.mark.parametrize("path", ["/normalize", "/admin/reload"])
+def test_a_body_that_never_arrives_gets_408(
+    norm: Normalizer, monkeypatch: pytest.MonkeyPatch, lean: bool, path: str
+) -> None:
+    monkeypatch.setattr("api.middleware.BODY_TIMEOUT", 0.2)
+    app = create_app(norm, lean=lean)
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        await asyncio.sleep(30)  # headers came, the body never does
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "scheme": "http",
+        "http_version": "1.1",
+        "headers": [(b"content-type", b"application/json"), (b"content-length", b"20")],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }
+
+    async def run() -> None:
+        await asyncio.wait_for(app(scope, receive, send), 10)
+
+    asyncio.run(run())
+    assert sent[0]["status"] == 408
+    assert (b"x-table-version", norm.version.encode()) in sent[0]["headers"]
+    assert json.loads(sent[1]["body"])["error"]["code"] == "request_timeout"

@@ -1,0 +1,152 @@
+"""Storage of the variant-key index (:class:`~normalizer.spans.VariantIndex`): variant key -> aliases, acronym letters -> aliases, (first, last) key token -> aliases.
+
+Stored as columns so a million aliases cost tens of megabytes and load from the compiled-table cache
+(:mod:`normalizer.cache`) in a fraction of a second: keys in a :class:`~normalizer.compact.StringTable` found
+through a :class:`~normalizer.compact.StringIndex`, each key's aliases as a run of positions in the matcher's
+:class:`~normalizer.compact.AliasColumns`.  ``Alias`` objects are built only for the keys a lookup meets.
+Built from the columns, never from ``Entity`` objects.
+
+>>> from normalizer.compact import AliasColumns
+>>> from normalizer.types import Alias
+>>> from normalizer.variants import default_variants
+>>> cols = AliasColumns([Alias("Ebu Bekir el-Bağdadi", "per:b", "tr", "cased"), Alias("UN", "org:un", "en", "upper"),
+...                      Alias("U.N.", "org:un", "en", "cased")])
+>>> state = build_state(cols, default_variants(), min_key_letters=2)
+>>> by_key, acronyms = AliasLists(state["by_key"], cols), AliasLists(state["acronyms"], cols)
+>>> [a.text for a in by_key[default_variants().key("Abu Bakr al-Baghdadi")]], [a.text for a in acronyms["un"]]
+(['Ebu Bekir el-Bağdadi'], ['UN', 'U.N.'])
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from itertools import accumulate
+
+from .compact import AliasColumns, StringIndex, StringTable
+from .types import Alias
+from .variants import Variants, key_of
+
+DERIVED = "derived:"  # source prefix of the matcher's own aliases (decide.DERIVED): not in the tables, not indexed
+LAYOUT = 1  # bump when the stored layout changes (the cache key already covers code changes)
+SEP = "\x1f"  # joins the (first, last) pair of a by_ends key
+
+
+class Postings:
+    """``str -> run of ints``: keys in a StringTable (found by CRC-32 + bisect), runs in one flat array."""
+
+    __slots__ = ("ends", "index", "values")
+
+    def __init__(self, index: StringIndex, ends: array, values: array) -> None:
+        self.index, self.ends, self.values = index, ends, values
+
+    @classmethod
+    def build(cls, groups: dict[str, list[int]]) -> Postings:
+        keys = StringTable.build(groups)
+        ends = array("I", accumulate(map(len, groups.values())))
+        return cls(StringIndex.build(keys), ends, array("I", (i for run in groups.values() for i in run)))
+
+    def get(self, key: str) -> array | None:
+        k = self.index.find(key)
+        if k < 0:
+            return None
+        return self.values[self.ends[k - 1] if k else 0 : self.ends[k]]
+
+    def keys(self) -> StringTable:
+        return self.index.table
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def __reduce__(self):  # noqa: ANN204
+        return (Postings, (self.index, self.ends, self.values))
+
+
+class AliasLists(Mapping):
+    """Read-only ``key -> list[Alias]`` over :class:`Postings` (what ``VariantIndex.by_key`` & co. used to be)."""
+
+    MEMO = 50_000  # lookups remembered (hits and misses): running text meets the same capitalised words again
+
+    def __init__(self, postings: Postings, columns: AliasColumns,
+                 encode: Callable[[Hashable], str] | None = None, decode: Callable[[str], Hashable] | None = None) -> None:
+        self._p, self._cols, self._enc, self._dec = postings, columns, encode, decode
+        self._memo: dict[Hashable, list[Alias] | None] = {}
+
+    def get(self, key: Hashable, default: object = None) -> list[Alias] | object:  # type: ignore[override]
+        try:
+            got = self._memo[key]
+        except KeyError:
+            try:
+                run = self._p.get(self._enc(key) if self._enc else key)  # type: ignore[arg-type]
+            except (TypeError, AttributeError):
+                return default
+            got = None if run is None else list(map(self._cols.alias, run))
+            if len(self._memo) >= self.MEMO:
+                self._memo.clear()
+            self._memo[key] = got
+        except TypeError:  # unhashable: no such key
+            return default
+        return default if got is None else got
+
+    def __getitem__(self, key: Hashable) -> list[Alias]:
+        got = self.get(key, None)
+        if got is None:
+            raise KeyError(key)
+        return got  # type: ignore[return-value]
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            return self._p.index.find(self._enc(key) if self._enc else key) >= 0  # type: ignore[arg-type]
+        except (TypeError, AttributeError):
+            return False
+
+    def __iter__(self) -> Iterator[Hashable]:
+        return iter(self._p.keys()) if self._dec is None else map(self._dec, self._p.keys())
+
+    def __len__(self) -> int:
+        return len(self._p)
+
+
+class AliasSeq(Sequence[Alias]):
+    """The tables' aliases (positions ``ids`` of the columns) as a read-only sequence of ``Alias`` objects."""
+
+    def __init__(self, columns: AliasColumns, ids: array) -> None:
+        self.columns, self.ids = columns, ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, i):  # noqa: ANN001, ANN204
+        if isinstance(i, slice):
+            return [self.columns.alias(k) for k in self.ids[i]]
+        return self.columns.alias(self.ids[i])
+
+    def __iter__(self) -> Iterator[Alias]:
+        return map(self.columns.alias, self.ids)
+
+
+def build_state(columns: AliasColumns, variants: Variants, min_key_letters: int) -> dict:
+    """The index's columns for every table alias of ``columns`` (derived aliases left out), in column order."""
+    derived = {k for k, f in enumerate(columns.files) if f.startswith(DERIVED)}
+    src = columns.src_file
+    ids = array("I", (i for i in range(len(columns)) if src[i] not in derived)) if derived \
+        else array("I", range(len(columns)))
+    by_key: dict[str, list[int]] = {}
+    acronyms: dict[str, list[int]] = {}
+    by_ends: dict[str, list[int]] = {}
+    fold_key, tokens = variants.folder.fold_key, variants.tokens
+    for i, text in enumerate(columns.text):
+        if derived and src[i] in derived:
+            continue
+        if text.isupper():  # (dots are not cased: the same test as on the letters)
+            letters = text.replace(".", "")
+            if 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper():
+                acronyms.setdefault(fold_key(letters), []).append(i)
+        key = key_of(tokens(text))
+        if len(key.replace(" ", "")) >= min_key_letters:
+            by_key.setdefault(key, []).append(i)
+        parts = key.split()
+        if len(parts) >= 4:  # long names are also written shortened: first and last kept
+            by_ends.setdefault(f"{parts[0]}{SEP}{parts[-1]}", []).append(i)
+    return {"layout": LAYOUT, "columns": len(columns), "ids": ids, "by_key": Postings.build(by_key),
+            "acronyms": Postings.build(acronyms), "by_ends": Postings.build(by_ends)}
