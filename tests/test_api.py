@@ -328,7 +328,7 @@ def test_reload_with_invalid_tables_keeps_the_old_ones(client: TestClient, table
 
 # ------------------------------------------------------------------------------------------------ concurrency
 def test_health_answers_while_a_normalize_is_in_flight(table: Path) -> None:
-    """The matching runs in a worker thread: the event loop still serves /health meanwhile."""
+    """A text over ``inline_chars`` is matched in a worker thread: the event loop still serves /health."""
     started, release = threading.Event(), threading.Event()
 
     class Slow(Normalizer):
@@ -363,6 +363,8 @@ def test_settings_round_trip_through_the_environment(table: Path) -> None:
         max_body_bytes=123,
         max_batch_items=7,
         max_text_chars=99,
+        lean=False,
+        inline_chars=7,
     )
     assert Settings.from_env(s.to_env()) == s
     assert Settings.from_env({}) == Settings()

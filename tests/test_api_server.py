@@ -44,7 +44,6 @@ class Server:
             "127.0.0.1",
             "--port",
             str(self.port),
-            "--no-access-log",
             *args,
         ]
         self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
@@ -311,6 +310,17 @@ def test_bundled_tables_load(tmp_path: Path) -> None:
         assert h["entities"] > 0 and h["aliases"] > 0
     finally:
         srv.stop()
+
+
+def test_access_log_is_off_unless_asked_for(tmp_path: Path) -> None:
+    for flags, logged in [((), False), (("--access-log",), True)]:
+        srv = start(tmp_path, "--tables", str(FIXTURE), "--no-bundled", *flags)
+        try:
+            assert httpx.post(srv.url + "/normalize", json={"text": "ISIS"}).status_code == 200
+            time.sleep(0.2)
+            assert ('"POST /normalize HTTP/1.1" 200' in srv.output()) == logged, srv.output()
+        finally:
+            srv.stop()
 
 
 def test_serve_refuses_invalid_tables(tmp_path: Path) -> None:
