@@ -19,6 +19,7 @@ inflected form is one more key, matched at word boundaries with the case rule of
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -35,6 +36,7 @@ from .types import Alias, Entity, Mention
 SOURCE = "derived:inflected"  # source of the matcher's inflected aliases (decide.DERIVED + "inflected")
 MAX_FORMS = 8  # forms per alias and case at most (several endings in several words multiply)
 _SCRIPTS = {"greek": ("\u0370", "\u03ff"), "cyrillic": ("\u0400", "\u04ff")}
+_ANY_SCRIPT = re.compile("[" + "".join(f"{lo}-{hi}" for lo, hi in _SCRIPTS.values()) + "]")
 
 
 @dataclass(frozen=True)
@@ -58,8 +60,16 @@ class Language:
     single_word_never: frozenset[str]
 
     def in_script(self, word: str) -> bool:
-        lo, hi = self.script
-        return all(lo <= c <= hi for c in word if c.isalpha()) and any(c.isalpha() for c in word)
+        """Has letters, all of them in the script."""
+        has, other = _script_res(self.script)
+        return has.search(word) is not None and other.search(word) is None
+
+
+@lru_cache(maxsize=8)
+def _script_res(script: tuple[str, str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(a letter of the script, a letter outside it)."""
+    lo, hi = script
+    return re.compile(f"[{lo}-{hi}]"), re.compile(rf"[^\W\d_{lo}-{hi}]")
 
 
 def _light(word: str) -> str:
@@ -109,6 +119,7 @@ class Inflector:
         data = yaml.safe_load((path or DATA_DIR / "affixes.yaml").read_text(encoding="utf-8")).get("inflection") or {}
         self.min_letters = int(data.get("min_word_letters", 4))
         self.languages = [_load_language(code, spec) for code, spec in (data.get("languages") or {}).items()]
+        self._langs = frozenset({"und"}.union(*(lg.langs for lg in self.languages)))
 
     def language_for(self, text: str, lang: str) -> Language | None:
         """The rules for an alias: its language's, or (language ``und``) those of the script it is written in."""
@@ -150,27 +161,34 @@ class Inflector:
             if not person and not rule.adjective:
                 break
         out: dict[str, str | tuple[str, ...]] = {}
+        if len(words) == 1:  # the usual case: one word
+            for case, made in (options[0] if options and options[0] else {}).items():
+                if made != (text,):
+                    out[case] = made[0] if len(made) == 1 else made
+            return out
         cases = dict.fromkeys(case for opt in options if opt for case in opt)
+        rest = words[len(options):]
         for case in cases:
             per_word = [(opt or {}).get(case, (words[i],)) for i, opt in enumerate(options)]
-            rest = words[len(options):]
             made = tuple(dict.fromkeys(" ".join((*combo, *rest)) for combo in product(*per_word)))[:MAX_FORMS]
             made = tuple(m for m in made if m != text)
             if made:
                 out[case] = made[0] if len(made) == 1 else made
         return out
 
-    def entity_forms(self, ent: Entity) -> dict[str, tuple[str, str]]:
+    def entity_forms(self, ent: Entity) -> dict[str, tuple[str, Alias]]:
         """``{inflected form: (case, table alias)}`` of every alias of one entity (first alias wins a form)."""
-        out: dict[str, tuple[str, str]] = {}
-        listed = {a.text for a in ent.aliases}
+        out: dict[str, tuple[str, Alias]] = {}
+        listed = None
         for a in ent.aliases:
-            if a.text.isascii() or a.source.startswith("derived:"):
+            if a.text.isascii() or a.lang not in self._langs or a.source.startswith("derived:") \
+                    or not _ANY_SCRIPT.search(a.text):
                 continue
             for case, made in self.forms(a.text, a.lang, person=ent.type == "person").items():
+                listed = listed or {a.text for a in ent.aliases}
                 for form in (made,) if isinstance(made, str) else made:
                     if form not in listed:
-                        out.setdefault(form, (case, a.text))
+                        out.setdefault(form, (case, a))
         return out
 
 
@@ -186,18 +204,15 @@ def with_inflections(tables: TableSet, folder: Folder, inflector: Inflector | No
         return tables
     made: dict[str, dict[str, list[Alias]]] = {}  # key -> base key -> new aliases
     base_keys: set[str] = set()
+    fk = folder.fold_key
     for eid, ent in tables.entities.items():
-        forms = None
-        for a in ent.aliases:
-            if a.text.isascii():
-                continue
-            base_keys.add(folder.fold_key(a.text))  # an inflected form may never shadow a table alias
-            if forms is None:
-                forms = inflector.entity_forms(ent)
-        for form, (_case, base) in (forms or {}).items():
-            base_alias = next(a for a in ent.aliases if a.text == base)
-            by_base = made.setdefault(folder.fold_key(form), {})
-            by_base.setdefault(folder.fold_key(base), []).append(Alias(form, eid, base_alias.lang, base_alias.case, SOURCE))
+        scripted = [a for a in ent.aliases if not a.text.isascii() and _ANY_SCRIPT.search(a.text)]
+        if not scripted:
+            continue
+        base_keys.update(fk(a.text) for a in scripted)  # an inflected form may never shadow a table alias
+        for form, (_case, base) in inflector.entity_forms(ent).items():
+            by_base = made.setdefault(fk(form), {})
+            by_base.setdefault(fk(base.text), []).append(Alias(form, eid, base.lang, base.case, SOURCE))
     extra: dict[str, list[Alias]] = {}
     for key, by_base in made.items():
         if key in base_keys or len(by_base) > 1:  # a table alias, or two different names that inflect alike
@@ -227,7 +242,7 @@ def restore_inflected(mentions: list[Mention], tables: TableSet, inflector: Infl
         hit = _forms_of(m.id, tables, inflector or default_inflector()).get(m.alias)
         if hit is None:
             continue
-        case, base = hit
+        case, base = hit[0], hit[1].text
         explain = m.explain and replace(m.explain, rules=m.explain.rules + (f"inflected:{case}",))
         if out is mentions:
             out = list(mentions)
@@ -236,7 +251,7 @@ def restore_inflected(mentions: list[Mention], tables: TableSet, inflector: Infl
     return out
 
 
-def _forms_of(eid: str, tables: TableSet, inflector: Inflector) -> dict[str, tuple[str, str]]:
+def _forms_of(eid: str, tables: TableSet, inflector: Inflector) -> dict[str, tuple[str, Alias]]:
     key = (tables.version, inflector)  # the version hashes the table files: same version, same aliases
     cache = _FORMS.get(key)
     if cache is None:
@@ -250,4 +265,4 @@ def _forms_of(eid: str, tables: TableSet, inflector: Inflector) -> dict[str, tup
     return forms
 
 
-_FORMS: dict[tuple[str, Inflector], dict[str, dict[str, tuple[str, str]]]] = {}
+_FORMS: dict[tuple[str, Inflector], dict[str, dict[str, tuple[str, Alias]]]] = {}
