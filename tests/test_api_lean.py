@@ -309,3 +309,20 @@ def test_a_body_that_never_arrives_gets_408(
     assert sent[0]["status"] == 408
     assert (b"x-table-version", norm.version.encode()) in sent[0]["headers"]
     assert json.loads(sent[1]["body"])["error"]["code"] == "request_timeout"
+
+
+def test_a_big_body_is_parsed_off_the_loop_with_the_same_answer(norm: Normalizer) -> None:
+    items = [{"id": i, "text": (TR + " ") * 16} for i in range(100)] + [{"id": "bad", "text": None}]
+    body = json.dumps({"items": items}).encode()
+    assert len(body) > 64 * 1024
+    with (
+        TestClient(create_app(norm)) as lean,
+        TestClient(create_app(norm, lean=False)) as ref,
+    ):
+        got = _post(lean, "/normalize/batch", body, JSON)
+        assert lean.app.lean.handed_on == 0  # type: ignore[attr-defined]
+        assert got.status_code == 200 and got.content == _post(ref, "/normalize/batch", body, JSON).content
+        assert (
+            len(got.json()["results"]) == 101
+            and got.json()["results"][-1]["error"]["code"] == "validation_error"
+        )
