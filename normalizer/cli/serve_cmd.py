@@ -27,6 +27,13 @@ def _positive(value: str) -> int:
     return n
 
 
+def _non_negative(value: str) -> int:
+    n = int(value)
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {n}")
+    return n
+
+
 def _importable(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
@@ -57,7 +64,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--inline-chars",
-        type=int,
+        type=_non_negative,
         default=2_000,
         help="texts (or batches) up to this many characters are matched on the event loop, larger ones in a "
         "thread so that they never block it (default 2000; 0: always a thread)",
