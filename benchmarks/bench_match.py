@@ -21,6 +21,12 @@ spelling singles one out; the anchors report every id of the key).  Per-form col
 indexes are built by one warm-up call before timing (start-up, see bench_startup).  ``_t2`` / ``_p2``: the same
 with 2 threads / 2 forked processes (pool start-up and sending the Mention objects back to the caller included).
 "MB/s first run" is the honest figure (no memo warm); "best" is the best of ``--repeat`` runs.
+
+``--cache``: the normalizer tools load their tables from the compiled-table cache (``benchmarks/.cache/
+match-cache``, filled by a separate process first), as ``Normalizer`` does by default for big tables, so ``build
+s`` is the cached start (without it: a cold build, ``cache=False``).  ``--baseline DIR``: also run every
+normalizer tool with ``PYTHONPATH=DIR`` (another checkout of the package, e.g. ``git archive`` of an older
+commit), reported as ``<tool>@before``: before/after in the same run.  ``--docs N``: the first N documents only.
 """
 
 from __future__ import annotations
@@ -29,12 +35,15 @@ import argparse
 import csv
 import inspect
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from _common import Span, data, load_docs, load_gold, machine, mb, recall, rss_mb, run_times, worker
+from _common import HERE, Span, data, load_docs, load_gold, machine, mb, recall, rss_mb, run_times, worker
+
+CACHE_DIR = HERE / ".cache" / "match-cache"
 
 TOOLS = [
     "normalizer",
@@ -105,11 +114,11 @@ def _ufold(s: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------------------- tools
-def _normalizer(tsv: Path, workers: str = ""):  # noqa: ANN202
+def _normalizer(tsv: Path, workers: str = "", cache: bool = False):  # noqa: ANN202
     from normalizer import Normalizer
 
     params = inspect.signature(Normalizer).parameters
-    kw = {"cache": False} if "cache" in params else {}
+    kw = {"cache": CACHE_DIR if cache else False} if "cache" in params else {}
     opts = set(workers.split("_"))
     if "core" in opts:  # exact/folded alias matching only: the variant, fuzzy and context passes off
         kw.update({k: False for k in ("variants", "fuzzy", "context") if k in params})
@@ -247,9 +256,9 @@ def _simple(fn: Callable[[str], str]):  # noqa: ANN202
     return (lambda texts: [fn(t) for t in texts]), (lambda docs: docs), None
 
 
-def build(tool: str, tsv: Path):  # noqa: ANN201
+def build(tool: str, tsv: Path, cache: bool = False):  # noqa: ANN201
     if tool.startswith("normalizer"):
-        return _normalizer(tsv, tool.partition("_")[2])
+        return _normalizer(tsv, tool.partition("_")[2], cache)
     if tool.startswith("flashtext"):
         return _flashtext(tsv, folded=tool == "flashtext_fold")
     if tool == "pyahocorasick":
@@ -263,15 +272,20 @@ def build(tool: str, tsv: Path):  # noqa: ANN201
     raise SystemExit(f"unknown tool {tool!r}")
 
 
-def run_worker(tool: str, size: str, repeat: int) -> dict:
+def run_worker(tool: str, size: str, repeat: int, ndocs: int | None = None, cache: bool = False) -> dict:
     """Inside the fresh interpreter: build, measure RSS, time the corpus, compute recall."""
     tsv = data(size)["aliases"]
+    if tool == "warm":  # fill the compiled-table cache (not timed)
+        from normalizer import Normalizer
+
+        Normalizer(tables=[tsv], bundled=False, cache=CACHE_DIR)
+        return {"tool": tool, "size": size}
     before = rss_mb()
     t0 = time.perf_counter()
-    run, prep, spans = build(tool, tsv)
+    run, prep, spans = build(tool, tsv, cache)
     build_s = time.perf_counter() - t0
     after = rss_mb()
-    docs = load_docs(size)
+    docs = load_docs(size)[:ndocs]
     texts = prep(docs)
     size_mb = mb(docs)
     times, out = run_times(lambda: run(texts), repeat)
@@ -290,7 +304,7 @@ def run_worker(tool: str, size: str, repeat: int) -> dict:
         "mbps_best": round(size_mb / min(times), 2),
     }
     if spans is not None:
-        res.update(recall(load_gold(size), spans(out, docs)))
+        res.update(recall([g for g in load_gold(size) if g["doc"] < len(docs)], spans(out, docs)))
     return res
 
 
@@ -336,6 +350,21 @@ def markdown(results: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _with_path(path: Path | None, fn: Callable[[], dict]) -> dict:
+    """``fn()`` with ``PYTHONPATH=path`` for the subprocesses it starts (None: unchanged)."""
+    if path is None:
+        return fn()
+    old = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = str(Path(path).resolve())
+    try:
+        return fn()
+    finally:
+        if old is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = old
+
+
 def _pct(x: float | None) -> str:
     return "" if x is None else f"{100 * x:.1f}%"
 
@@ -347,17 +376,28 @@ def main(argv: list[str] | None = None) -> list[dict]:
     ap.add_argument("--tools", nargs="+", default=TOOLS)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--json", type=Path, help="also write the raw results here")
+    ap.add_argument("--docs", type=int, help="only the first N documents of the corpus")
+    ap.add_argument("--cache", action="store_true", help="normalizer tools start from the compiled-table cache")
+    ap.add_argument("--baseline", type=Path, help="also run the normalizer tools with PYTHONPATH=BASELINE")
     args = ap.parse_args(argv)
     if args.worker:
-        print(json.dumps(run_worker(args.worker[0], args.worker[1], args.repeat)))
+        print(json.dumps(run_worker(args.worker[0], args.worker[1], args.repeat, args.docs, args.cache)))
         return []
+    opts = ["--repeat", str(args.repeat)] + (["--docs", str(args.docs)] if args.docs else [])
+    opts += ["--cache"] if args.cache else []
     results = []
     for size in args.sizes:
         data(size)
         for tool in args.tools:
-            res = worker(Path(__file__), [tool, size, "--repeat", str(args.repeat)])
-            print(json.dumps(res), file=sys.stderr, flush=True)
-            results.append(res)
+            versions = [None, args.baseline] if args.baseline and tool.startswith("normalizer") else [None]
+            for path in versions:
+                if args.cache and tool.startswith("normalizer"):
+                    _with_path(path, lambda: worker(Path(__file__), ["warm", size]))  # noqa: B023
+                res = _with_path(path, lambda: worker(Path(__file__), [tool, size, *opts]))  # noqa: B023
+                if path is not None and "tool" in res:
+                    res["tool"] += "@before"
+                print(json.dumps(res), file=sys.stderr, flush=True)
+                results.append(res)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     print(f"Machine: {machine()}\n" + markdown(results))

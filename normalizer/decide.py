@@ -12,21 +12,23 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .fold import DATA_DIR
-from .matcher import Hit
-from .tables import TableSet
-from .types import Alias, Candidate, Explanation, Mention
+from .scan import Hit, Row
+from .types import Explanation, Mention, new_candidate, new_mention
 
 SCORE_EXACT = 1.0
 SCORE_FOLDED = 0.95
 SCORE_DERIVED = 0.9  # an acronym derived from a multi-word name (Islamic State -> IS)
 PENALTY_INFLECTED = 0.05
 DERIVED = "derived:"
+_START = itemgetter(0)
+_RANK = itemgetter(0, 1)  # candidates: best score first, then by id
 
 
 class Thresholds:
@@ -101,10 +103,22 @@ def non_overlapping(items: Iterable, *, key=None) -> list:  # noqa: ANN001
     return sorted(chosen, key=lambda h: h.start)
 
 
-def _match_score(span: str, alias: Alias, inflected: bool) -> tuple[float, str]:
-    if alias.source.startswith(DERIVED):
+def select_hits(hits: list[Hit]) -> list[Hit]:
+    """``non_overlapping(hits, key=lambda h: (-(h.end - h.start), h.start))``, with no sorting by length or span
+    bookkeeping when the hits are already disjoint (the usual case: leftmost-longest matching)."""
+    ordered = sorted(hits, key=_START) if len(hits) > 1 else hits
+    last = -1
+    for h in ordered:
+        if h[0] < last or h[1] <= h[0]:
+            return non_overlapping(hits, key=lambda h: (-(h.end - h.start), h.start))
+        last = h[1]
+    return ordered
+
+
+def _match_score(span: str, text: str, derived: bool, inflected: bool) -> tuple[float, str]:
+    if derived:
         score, method = SCORE_DERIVED, "variant"
-    elif span == alias.text:
+    elif span == text:
         score, method = SCORE_EXACT, "exact"
     else:
         score, method = SCORE_FOLDED, "folded"
@@ -113,42 +127,60 @@ def _match_score(span: str, alias: Alias, inflected: bool) -> tuple[float, str]:
     return score, method
 
 
-def mention_from_hit(hit: Hit, source: str, tables: TableSet, *, lang: str | None, fold_steps=None) -> Mention:  # noqa: ANN001
-    span = source[hit.start:hit.end]
-    name_part = span
-    by_entity: dict[str, list[Alias]] = {}
-    for a in hit.aliases:
-        by_entity.setdefault(a.entity_id, []).append(a)
+def mention_from_hit(hit: Hit, source: str, *, lang: str | None, fold_steps=None) -> Mention:  # noqa: ANN001
+    """The mention a hit makes: one entity when the hit's aliases (or the exactly spelled / same-language ones
+    among them) name one, else an ambiguous mention with the candidates."""
+    start, end, rows, rules, inflected = hit[0], hit[1], hit[2], hit[3], hit[4]
+    span = source[start:end]
+    explain = None if fold_steps is None else Explanation(hit[6], tuple(fold_steps(span)), rules)
+    if len(rows) == 1:
+        a = rows[0]
+    else:
+        eid = rows[0][4][0]
+        for r in rows:
+            if r[4][0] != eid:
+                return _decide(span, start, end, rows, inflected, lang, explain)
+        a = max(rows, key=lambda a: (a[0] == span, lang is not None and a[2] == lang, -len(a[0])))
+    text, _, alang, derived, (eid, canonical, etype) = a
+    score, method = _match_score(span, text, derived, inflected)
+    return new_mention(span, start, end, eid, canonical, etype, score, method, text, alang, inflected, False, (),
+                       explain)
 
-    def best_alias(aliases: list[Alias]) -> Alias:
-        return max(aliases, key=lambda a: (a.text == name_part, lang is not None and a.lang == lang, -len(a.text)))
 
-    pool = dict(by_entity)
+def _decide(span: str, start: int, end: int, rows: tuple[Row, ...], inflected: bool, lang: str | None,
+            explain: Explanation | None) -> Mention:
+    """Several entities behind the hit's aliases: narrow by exact spelling, then language; else ambiguous."""
+    by_entity: dict[str, list[Row]] = {}
+    for r in rows:
+        group = by_entity.get(r[4][0])
+        if group is None:
+            by_entity[r[4][0]] = [r]
+        else:
+            group.append(r)
+    pool = by_entity
     if len(pool) > 1:
-        exact = {i: al for i, al in pool.items() if any(a.text == name_part for a in al)}
+        exact = [i for i, al in pool.items() if any(a[0] == span for a in al)]
         if 0 < len(exact) < len(pool):
-            pool = exact
+            pool = {i: pool[i] for i in exact}
     if len(pool) > 1 and lang:
-        same = {i: al for i, al in pool.items() if any(a.lang == lang for a in al)}
+        same = [i for i, al in pool.items() if any(a[2] == lang for a in al)]
         if 0 < len(same) < len(pool):
-            pool = same
+            pool = {i: pool[i] for i in same}
     candidates = []
+    best: dict[str, Row] = {}
     for eid, aliases in by_entity.items():
-        ent = tables.entities[eid]
-        a = best_alias(aliases)
-        score, method = _match_score(name_part, a, hit.inflected)
-        candidates.append(Candidate(eid, ent.name, ent.type, score, a.text, method))
-    candidates.sort(key=lambda c: (-c.score, c.id))
-    explain = None
-    if fold_steps is not None:
-        explain = Explanation(hit.entry.key, tuple(fold_steps(span)), hit.rules)
+        a = best[eid] = aliases[0] if len(aliases) == 1 else max(
+            aliases, key=lambda a: (a[0] == span, lang is not None and a[2] == lang, -len(a[0])))
+        score, method = _match_score(span, a[0], a[3], inflected)
+        candidates.append((-score, eid, new_candidate(eid, a[4][1], a[4][2], score, a[0], method)))
+    candidates.sort(key=_RANK)
+    ranked = [c[2] for c in candidates]
     if len(pool) == 1:
         eid = next(iter(pool))
-        ent = tables.entities[eid]
-        a = best_alias(pool[eid])
-        score, method = _match_score(name_part, a, hit.inflected)
-        return Mention(span, hit.start, hit.end, eid, ent.name, ent.type, score, method, a.text, a.lang,
-                       hit.inflected, False, tuple(candidates) if len(candidates) > 1 else (), explain)
-    top = candidates[0]
-    return Mention(span, hit.start, hit.end, None, None, None, top.score / len(pool), top.method, top.alias,
-                   "und", hit.inflected, True, tuple(c for c in candidates if c.id in pool), explain)
+        a = best[eid]
+        score, method = _match_score(span, a[0], a[3], inflected)
+        return new_mention(span, start, end, eid, a[4][1], a[4][2], score, method, a[0], a[2], inflected,
+                           False, tuple(ranked) if len(ranked) > 1 else (), explain)
+    top = ranked[0]
+    return new_mention(span, start, end, None, None, None, top.score / len(pool), top.method, top.alias, "und",
+                       inflected, True, tuple(c for c in ranked if c.id in pool), explain)

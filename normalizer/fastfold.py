@@ -63,6 +63,8 @@ class FastFold:
             ord(chr(f).upper()) if c.lower() != c.upper() and not c.isupper() and chr(f).isalpha() else f
             for c, f in zip(table, fold, strict=True)
         )
+        # capitals: "U" where the source character is an upper-case letter (affixes.case_flags' test), else "."
+        self.cap_bytes = bytes(85 if c.lower() != c.upper() and c.isupper() else 46 for c in table)
 
     def encode(self, text: str) -> bytes | None:
         """One private byte per character, or None when some character is outside the alphabet."""
@@ -96,6 +98,10 @@ class FastFold:
     def upper(self, private: bytes) -> bytes:
         """The case-inverted fold of the same characters (same length as the source)."""
         return private.translate(self.upper_bytes)
+
+    def capitals(self, private: bytes) -> bytes:
+        """``b"U"`` at each upper-case letter of the source, ``b"."`` elsewhere (same length as the source)."""
+        return private.translate(self.cap_bytes)
 
 
 class FastAux:

@@ -152,6 +152,15 @@ def test_capital_acronyms_only(bundled: Normalizer) -> None:
     assert _one(bundled, "Σύμφωνα με τη ΜΙΤ, οι ύποπτοι συνελήφθησαν.", "el").id == "org:mit-turkey"
 
 
+def test_greek_folding_sigma_and_accents(bundled: Normalizer) -> None:
+    fk = bundled.folder.fold_key
+    assert fk("Συρίας") == fk("ΣΥΡΙΑΣ") == fk("Συριας") == fk("Συρίαϲ") == fk("ΣΥΡΙΑϹ") == "συριασ"  # ϲ: lunate
+    assert fk("Ευρωπαϊκής") == fk("ΕΥΡΩΠΑΪΚΗΣ") == fk("Ευρωπαικης")
+    assert fk("Сирией") == fk("СИРИЕЙ") and fk("Объединённых") == fk("Объединенных")
+    m = _one(bundled, "Στα σύνορα τηϲ Συρίαϲ.", "el")
+    assert (m.id, m.text) == ("loc:syria", "Συρίαϲ")
+
+
 # ------------------------------------------------------------------------------------------------- the rules
 def test_rules_leave_indeclinable_names_and_acronyms_alone() -> None:
     inf = default_inflector()
