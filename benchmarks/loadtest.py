@@ -1,10 +1,10 @@
 """Load test of the HTTP API on 127.0.0.1: starts ``normalizer serve`` itself (1 and 2 workers), sends
 ``POST /normalize`` with ~1 KB news paragraphs (EN and TR) at 1, 8 and 64 concurrent clients, and compares with
 the library's in-process throughput on the same paragraphs (measured before and after the HTTP levels, in the
-same run).  With ``--compare`` each server setting runs twice: with ``--no-lean`` (every route through FastAPI
-and its thread pool, as before the lean handlers) and as it is.  Bounded: each level stops after ``--seconds``
-or ``--max-requests``, whichever comes first.  Appends a dated Markdown section to
-benchmarks/results/loadtest.md (``--out``).
+same run).  With ``--compare`` two servers take turns level by level: one with ``--no-lean`` (every route
+through FastAPI and its thread pool, as before the lean handlers) and one as it is (``--servers`` for more).
+Bounded: each level stops after ``--seconds`` or ``--max-requests``, whichever comes first.  Appends a dated
+Markdown section to benchmarks/results/loadtest.md (``--out``).
 
     python benchmarks/loadtest.py --compare           # bundled tables, workers 1 and 2, clients 1/8/64
     python benchmarks/loadtest.py --seconds 3 --workers 1 --clients 8
@@ -81,6 +81,14 @@ PARAGRAPHS = [
         "ortak çalıştığını ve ele geçirilen belgelerin Bağdat yönetimiyle paylaşılacağını söyledi.",
     ),
 ]
+SERVERS = {  # settings of `normalizer serve` to compare
+    "no-lean": [
+        "--no-lean"
+    ],  # every route through FastAPI, matching in its thread pool (before the lean handlers)
+    "lean": [],  # as served now
+    "lean-thread": ["--inline-chars", "0"],  # lean handlers, but every job in the thread pool
+    "lean-inline": ["--inline-chars", "100000000"],  # lean handlers, every job on the event loop
+}
 EXPECTED_IDS: list[list[str | None]] = []  # per paragraph, from the library in-process
 LOAD_AT_START = os.getloadavg()[0]
 CPU_AVAILABLE = 0.0
@@ -405,7 +413,8 @@ def report(
         f"level after {args.warmup:g} s warm-up, at most {args.max_requests} requests; access log off; client "
         f"`{args.client}` (one keep-alive connection per virtual client). Server "
         "`no-lean`: every route through FastAPI, matching in its thread pool (as before the lean handlers); "
-        "`lean`: as served now.",
+        "`lean`: as served now (jobs up to 2,000 characters inline); `lean-thread`: every job in the thread pool; "
+        "`lean-inline`: every job on the event loop. The servers run side by side and take turns level by level.",
         "",
         f"In-process library, same paragraphs, one thread, before and after the HTTP levels: {anchors}; "
         f"**texts/s ÷ library** uses their mean, {lib_rate:,.0f} calls/s.",
@@ -457,7 +466,13 @@ def main() -> int:
     ap.add_argument("--max-requests", type=int, default=50_000, help="cap per level")
     ap.add_argument("--batch", type=int, default=16, help="paragraphs per /normalize/batch level (0: none)")
     ap.add_argument("--batch-clients", type=int, default=8, help="clients of the batch level")
-    ap.add_argument("--compare", action="store_true", help="also run each setting with serve --no-lean first")
+    ap.add_argument("--compare", action="store_true", help="servers no-lean and lean (taking turns)")
+    ap.add_argument(
+        "--servers",
+        nargs="+",
+        choices=list(SERVERS),
+        help="server settings to compare, taking turns level by level (default: lean)",
+    )
     ap.add_argument(
         "--serve-args", nargs="*", default=[], help="more `normalizer serve` options, e.g. --inline-chars 0"
     )
@@ -490,16 +505,17 @@ def main() -> int:
     mentions, version = lib[0][2], lib[0][3]
     print(f"library in-process: {lib[0][0]:,.0f} calls/s, {lib[0][1]:.2f} ms CPU/call", flush=True)
     levels: list[Level] = []
-    servers = (["no-lean"] if args.compare else []) + ["lean"]
+    names = args.servers or ((["no-lean"] if args.compare else []) + ["lean"])
+    plan = [(c, 0, 0) for c in args.clients]
+    plan += [(args.batch_clients, args.batch, 0)] if args.batch else []
+    plan += [(args.batch_clients, 0, args.big_chars)] if args.big_chars else []
     for workers in args.workers:
-        for server in servers:
-            extra = [*args.serve_args, *(["--no-lean"] if server == "no-lean" else [])]
-            proc, url = start_server(workers, table_args, extra)
-            try:
-                plan = [(c, 0, 0) for c in args.clients]
-                plan += [(args.batch_clients, args.batch, 0)] if args.batch else []
-                plan += [(args.batch_clients, 0, args.big_chars)] if args.big_chars else []
-                for clients, batch, big in plan:
+        servers: dict[str, tuple[subprocess.Popen[bytes], str]] = {}
+        try:
+            for name in names:  # all up at once: the settings take turns level by level
+                servers[name] = start_server(workers, table_args, [*args.serve_args, *SERVERS[name]])
+            for clients, batch, big in plan:
+                for name, (proc, url) in servers.items():
                     lv = asyncio.run(
                         run_level(
                             url,
@@ -514,16 +530,16 @@ def main() -> int:
                             big,
                         )
                     )
-                    lv.server = server
+                    lv.server = name
                     levels.append(lv)
                     print(
-                        f"{server} workers={workers} clients={clients} batch={batch} big={big}: "
-                        f"{lv.rps:,.0f} req/s, "
-                        f"{lv.tps:,.0f} texts/s, p50 {lv.p50_ms:.2f} ms, p99 {lv.p99_ms:.2f} ms, "
-                        f"errors {lv.errors}, load {lv.load:.2f}",
+                        f"{name} workers={workers} clients={clients} batch={batch} big={big}: "
+                        f"{lv.rps:,.0f} req/s, {lv.tps:,.0f} texts/s, p50 {lv.p50_ms:.2f} ms, "
+                        f"p99 {lv.p99_ms:.2f} ms, errors {lv.errors}, load {lv.load:.2f}",
                         flush=True,
                     )
-            finally:
+        finally:
+            for proc, _ in servers.values():
                 stop_server(proc)
     lib.append(library_throughput(table_args, seconds=3.0))
     print(f"library in-process: {lib[1][0]:,.0f} calls/s, {lib[1][1]:.2f} ms CPU/call", flush=True)
