@@ -2,8 +2,9 @@
 
 Greek and Russian decline names: *η Συρία / της Συρίας*, *Сирия / Сирии / Сирию / Сирией*.  When the tables are
 loaded, :func:`with_inflections` gives every Greek or Russian alias its case forms as extra aliases for the matcher
-only (source ``derived:inflected``: not in the tables, not in resolve()'s indexes).  The matcher stays as it is: an
-inflected form is one more key, matched at word boundaries with the case rule of the alias it comes from.
+only (source ``derived:inflected``: ``Normalizer.entity()`` and the tables list only the table aliases; the variant
+index leaves derived aliases out).  The matcher stays as it is: an inflected form is one more key, matched at word
+boundaries with the case rule of the alias it comes from; a form whose key is a table alias is never added.
 :func:`restore_inflected` then reports such a mention with ``inflected=True`` and the table alias as ``alias``.
 
 >>> inf = default_inflector()
@@ -232,26 +233,35 @@ def with_inflections(tables: TableSet, folder: Folder, inflector: Inflector | No
 
 
 def restore_inflected(mentions: list[Mention], tables: TableSet, inflector: Inflector | None = None) -> list[Mention]:
-    """Mentions of an inflected form: ``inflected=True``, the table alias as ``alias``, scored like a fused suffix."""
+    """Mentions of an inflected form: ``inflected=True``, the table alias as ``alias``, scored like a fused suffix
+    (an ambiguous one too, with its candidates)."""
     from .decide import PENALTY_INFLECTED, SCORE_FOLDED
 
+    inflector = inflector or default_inflector()
+    score = round(SCORE_FOLDED - PENALTY_INFLECTED, 4)
     out = mentions
     for i, m in enumerate(mentions):
-        if m.method != "variant" or m.alias.isascii() or m.id is None:
+        if m.method != "variant" or m.alias.isascii():
             continue  # (an inflected form matches as a derived alias: method "variant")
-        hit = _forms_of(m.id, tables, inflector or default_inflector()).get(m.alias)
+        hit = _forms_of(m.id or (m.candidates[0].id if m.candidates else ""), tables, inflector).get(m.alias)
         if hit is None:
             continue
         case, base = hit[0], hit[1].text
+        candidates = m.candidates
+        if candidates:
+            found = [_forms_of(c.id, tables, inflector).get(c.alias) for c in candidates]
+            candidates = tuple(c if f is None else replace(c, alias=f[1].text, method="folded", score=score)
+                               for c, f in zip(candidates, found, strict=True))
         explain = m.explain and replace(m.explain, rules=m.explain.rules + (f"inflected:{case}",))
         if out is mentions:
             out = list(mentions)
-        out[i] = replace(m, alias=base, method="folded", score=round(SCORE_FOLDED - PENALTY_INFLECTED, 4),
-                         inflected=True, explain=explain)
+        out[i] = replace(m, alias=base, method="folded", score=score if m.id else m.score, inflected=True,
+                         candidates=candidates, explain=explain)
     return out
 
 
 def _forms_of(eid: str, tables: TableSet, inflector: Inflector) -> dict[str, tuple[str, Alias]]:
+    """The inflected forms of one entity's aliases (memoised per table version)."""
     key = (tables.version, inflector)  # the version hashes the table files: same version, same aliases
     cache = _FORMS.get(key)
     if cache is None:

@@ -122,6 +122,13 @@ def test_multi_word_names_agree_in_case(user: Normalizer) -> None:
     assert (m.id, m.text) == ("t:erdogan", "Реджепом Тайипом Эрдоганом")
 
 
+def test_an_ambiguous_inflected_name_stays_ambiguous(bundled: Normalizer) -> None:
+    m = _one(bundled, "Лидеры Партии Баас бежали из страны.", "ru")  # two Baath parties share the name
+    assert (m.id, m.ambiguous, m.inflected, m.alias) == (None, True, True, "Партия Баас")
+    assert {c.id for c in m.candidates} == {"org:baath-party-iraq", "org:baath-party-syria"}
+    assert {c.alias for c in m.candidates} == {"Партия Баас"}
+
+
 def test_explain_names_the_case(user: Normalizer) -> None:
     m = user.normalize("Στα σύνορα της Συρίας.", lang="el", explain=True).mentions[0]
     assert "inflected:gen" in m.explain.rules
@@ -150,6 +157,7 @@ def test_traps_give_no_mention(bundled: Normalizer, text: str) -> None:
 def test_capital_acronyms_only(bundled: Normalizer) -> None:
     assert _one(bundled, "ΣΥΛΛΗΨΕΙΣ ΑΠΟ ΤΗ ΜΙΤ ΣΤΗ ΔΥΤΙΚΗ ΘΡΑΚΗ", "el").id == "org:mit-turkey"  # Greek letters
     assert _one(bundled, "Σύμφωνα με τη ΜΙΤ, οι ύποπτοι συνελήφθησαν.", "el").id == "org:mit-turkey"
+    assert _one(bundled, "Μέλη του ΡΚΚ συνελήφθησαν.", "el").id == "org:pkk"  # Greek capitals that look Latin
 
 
 def test_greek_folding_sigma_and_accents(bundled: Normalizer) -> None:
