@@ -11,7 +11,8 @@ variant, fuzzy and context passes off; ``-nofuzzy``: the fuzzy pass off (``norma
 index but not the fuzzy one; ``resolve()`` uses both).  Modes ending in ``/resolve`` call ``resolve()`` first and ``normalize()``
 second; the others the reverse.  Every time is measured from the constructor's call (``constructor``) or from
 the end of the previous step (``normalize``, ``resolve``: the first call of each, including any index it builds
-on first use); ``to first answer`` = constructor + the first call.  ``import`` is ``import normalizer`` (not in the
+on first use); ``to first answer`` = constructor + the first call; in brackets the process's CPU seconds (less
+sensitive to other load on a shared machine than wall time).  ``import`` is ``import normalizer`` (not in the
 other figures); RSS is the process's resident memory after each step.
 """
 
@@ -50,18 +51,18 @@ def run_worker(size: str, mode: str) -> dict:
     elif base.endswith("-nofuzzy") and "fuzzy" in params:  # variant and context passes on, the fuzzy pass off
         kw["fuzzy"] = False
     out: dict = {"size": size, "mode": mode, "import_s": round(t_import, 3)}
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     n = Normalizer(tables=[tsv], bundled=False, **kw)
-    out["construct_s"] = round(time.perf_counter() - t, 3)
+    out["construct_s"], out["construct_cpu_s"] = round(time.perf_counter() - t, 3), round(time.process_time() - c, 3)
     out["rss_construct_mb"] = round(rss_mb()["rss"], 1)
     steps = ("resolve", "normalize") if order == "resolve" else ("normalize", "resolve")
     for step in steps:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         if step == "normalize":
             out["mentions"] = len(n.normalize(FIRST_TEXT).mentions)
         else:
             out["candidates"] = len(n.resolve(FIRST_NAME))
-        out[f"{step}_s"] = round(time.perf_counter() - t, 3)
+        out[f"{step}_s"], out[f"{step}_cpu_s"] = round(time.perf_counter() - t, 3), round(time.process_time() - c, 3)
         out[f"rss_{step}_mb"] = round(rss_mb()["rss"], 1)
     out["aliases"] = n.alias_count
     out["peak_mb"] = round(rss_mb()["peak"], 1)
@@ -78,10 +79,19 @@ def markdown(results: list[dict]) -> str:
         if "error" in r or "skipped" in r:
             lines.append(f"| {r.get('size', '')} | {r.get('mode', '')} | {r.get('skipped') or r.get('error')} |")
             continue
-        first = r["resolve_s"] if r["mode"].endswith("/resolve") else r["normalize_s"]
+        first = "resolve" if r["mode"].endswith("/resolve") else "normalize"
+
+        def t(step: str, r: dict = r) -> str:  # wall (CPU) seconds
+            cpu = r.get(f"{step}_cpu_s")
+            return f"{r[f'{step}_s']:.2f}" + (f" ({cpu:.2f})" if cpu is not None else "")
+
+        total = {"": r["construct_s"] + r[f"{first}_s"]}
+        if "construct_cpu_s" in r:
+            total["cpu"] = r["construct_cpu_s"] + r[f"{first}_cpu_s"]
         lines.append(
-            f"| {r['size']} | {r['mode']} | {r['import_s']:.2f} | {r['construct_s']:.2f} | {r['normalize_s']:.2f} | "
-            f"{r['resolve_s']:.2f} | **{r['construct_s'] + first:.2f}** | {r['rss_construct_mb']:.0f} / "
+            f"| {r['size']} | {r['mode']} | {r['import_s']:.2f} | {t('construct')} | {t('normalize')} | "
+            f"{t('resolve')} | **{total['']:.2f}**" + (f" ({total['cpu']:.2f})" if "cpu" in total else "") + " | "
+            f"{r['rss_construct_mb']:.0f} / "
             f"{r['rss_normalize_mb']:.0f} / {r['rss_resolve_mb']:.0f} | {r['peak_mb']:.0f} | {r['wall_s']:.2f} | {r.get('load', 0):.1f} |"
         )
     return "\n".join(lines) + "\n"

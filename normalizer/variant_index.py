@@ -25,7 +25,7 @@ from itertools import accumulate
 
 from .compact import AliasColumns, StringIndex, StringTable
 from .types import Alias
-from .variants import Variants, key_of
+from .variants import Variants
 
 DERIVED = "derived:"  # source prefix of the matcher's own aliases (decide.DERIVED): not in the tables, not indexed
 LAYOUT = 1  # bump when the stored layout changes (the cache key already covers code changes)
@@ -125,6 +125,20 @@ class AliasSeq(Sequence[Alias]):
         return map(self.columns.alias, self.ids)
 
 
+class _WordKeys(dict):
+    """Folded word -> its part of a variant key (``""`` for an article), as :func:`~normalizer.variants.key_of`
+    takes it from :meth:`Variants.token`; memoised (a table has far fewer words than aliases)."""
+
+    def __init__(self, variants: Variants) -> None:
+        super().__init__()
+        self.token = variants.token
+
+    def __missing__(self, word: str) -> str:
+        t = self.token(word)
+        k = self[word] = t.key if t.kind != "article" else ""
+        return k
+
+
 def build_state(columns: AliasColumns, variants: Variants, min_key_letters: int) -> dict:
     """The index's columns for every table alias of ``columns`` (derived aliases left out), in column order."""
     derived = {k for k, f in enumerate(columns.files) if f.startswith(DERIVED)}
@@ -134,7 +148,8 @@ def build_state(columns: AliasColumns, variants: Variants, min_key_letters: int)
     by_key: dict[str, list[int]] = {}
     acronyms: dict[str, list[int]] = {}
     by_ends: dict[str, list[int]] = {}
-    fold_key, tokens = variants.folder.fold_key, variants.tokens
+    fold_key, prepare = variants.folder.fold_key, variants.prepare
+    word_keys = _WordKeys(variants)
     for i, text in enumerate(columns.text):
         if derived and src[i] in derived:
             continue
@@ -142,10 +157,9 @@ def build_state(columns: AliasColumns, variants: Variants, min_key_letters: int)
             letters = text.replace(".", "")
             if 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper():
                 acronyms.setdefault(fold_key(letters), []).append(i)
-        key = key_of(tokens(text))
-        if len(key.replace(" ", "")) >= min_key_letters:
-            by_key.setdefault(key, []).append(i)
-        parts = key.split()
+        parts = [k for w in fold_key(prepare(text)).split() if (k := word_keys[w])]  # key_of(variants.tokens(text))
+        if sum(map(len, parts)) >= min_key_letters:
+            by_key.setdefault(" ".join(parts), []).append(i)
         if len(parts) >= 4:  # long names are also written shortened: first and last kept
             by_ends.setdefault(f"{parts[0]}{SEP}{parts[-1]}", []).append(i)
     return {"layout": LAYOUT, "columns": len(columns), "ids": ids, "by_key": Postings.build(by_key),
