@@ -397,6 +397,7 @@ def report(
     """A dated Markdown section: the run's setting, the library anchors and one row per level."""
     size = statistics.mean(len(t.encode()) for _, t in PARAGRAPHS)
     lib_rate = statistics.mean(rate for rate, _ in lib)
+    lib_cpu = statistics.mean(cpu for _, cpu in lib)
     anchors = " and ".join(f"{rate:,.0f} calls/s ({cpu:.2f} ms CPU/call)" for rate, cpu in lib)
     lines = [
         f"## {time.strftime('%Y-%m-%d %H:%M')}: {args.label}"
@@ -420,21 +421,25 @@ def report(
         f"**texts/s ÷ library** uses their mean, {lib_rate:,.0f} calls/s.",
         "",
         "| server | endpoint | workers | clients | requests | req/s | texts/s | p50 ms | p99 ms | errors | "
-        "texts/s ÷ library | server CPU ms/text | server CPU | client CPU | load avg |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "texts/s ÷ library | server CPU ms/text | library CPU ÷ server CPU | server CPU | client CPU | load avg |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for lv in levels:
         lines.append(
             f"| {lv.server} | {endpoint(lv)} | {lv.workers} | "
             f"{lv.clients} | {lv.requests} | {lv.rps:,.0f} | {lv.tps:,.0f} | {lv.p50_ms:.2f} | {lv.p99_ms:.2f} | "
             f"{lv.errors} | {lv.tps / lib_rate:.2f} | {'–' if lv.big_chars else f'{lv.server_cpu_ms:.2f}'} | "
+            f"{'–' if lv.big_chars else f'{lib_cpu / lv.server_cpu_ms:.2f}'} | "
             f"{lv.server_cpu:.0%} | "
             f"{lv.client_cpu:.0%} | {lv.load:.2f} |"
         )
     lines += [
         "",
         "server CPU ms/text: CPU time of the server processes per text, to compare with the library's "
-        "CPU per call (unaffected by other load). CPU columns: share of one core used by the server / by "
+        "CPU per call (far less affected by other load than rates). library CPU ÷ server CPU: the throughput "
+        "ratio to the library when both get the same CPU, the comparison that holds on a loaded machine, where "
+        "the kernel gives a multi-threaded server (FastAPI's thread pool) a larger share of the cores than a "
+        "single-threaded one or the one-thread library loop. CPU columns: share of one core used by the server / by "
         f"this load generator ({args.client}); they compete for the same two cores. load avg: 1-minute load average "
         f"when the level started (at the start of the run {LOAD_AT_START:.2f}, at the end "
         f"{os.getloadavg()[0]:.2f}).",
