@@ -9,6 +9,7 @@ from pathlib import Path
 from .cache import load_or_build
 from .decide import DERIVED, Thresholds, mention_from_hit, select_hits
 from .fold import Folder, default_folder
+from .fuzzy_index import FuzzyIndex, index_for
 from .inflect import restore_inflected, with_inflections
 from .matcher import AliasMatcher
 from .spans import VariantIndex, load_stopwords, tokenize
@@ -50,6 +51,7 @@ class Normalizer:
         self._variants: Variants | None = None
         self._index: VariantIndex | None = None
         self._stopwords: frozenset[str] | None = None
+        self._fuzzy_index: FuzzyIndex | None = None
 
     @property
     def variants(self) -> Variants:
@@ -64,7 +66,16 @@ class Normalizer:
         if self._index is None:
             self._index = VariantIndex(self.tables, self.variants, min_key_letters=self.thresholds.min_key_letters,
                                        columns=self.matcher.alias_columns, cache=getattr(self.matcher, "cache", None))
+            self._index.fuzzy_index = lambda: self.fuzzy_index  # type: ignore[attr-defined]  (one index, shared)
         return self._index
+
+    @property
+    def fuzzy_index(self) -> FuzzyIndex:
+        """resolve()'s and the fuzzy pass's candidate index (normalizer/fuzzy_index.py): built on first use, kept
+        in the compiled-table cache with the tables when they come from it."""
+        if self._fuzzy_index is None:
+            self._fuzzy_index = index_for(self.matcher.alias_columns, self.variants, getattr(self.matcher, "cache", None))
+        return self._fuzzy_index
 
     @property
     def stopwords(self) -> frozenset[str]:

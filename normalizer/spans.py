@@ -124,11 +124,13 @@ class VariantIndex:
         return got
 
     def token_index(self):  # noqa: ANN201
-        """The fuzzy token index for resolve(), built on first use."""
+        """The fuzzy candidate index (normalizer/fuzzy_index.py): the Normalizer's (shared with resolve()) when it
+        set ``fuzzy_index`` (a callable returning it), else one over these aliases, built on first use."""
         if self._token_index is None:
-            from .resolve import TokenIndex
+            from .fuzzy_index import FuzzyIndex
 
-            self._token_index = TokenIndex(self._aliases, self.variants.tokens)  # type: ignore[arg-type]
+            shared = getattr(self, "fuzzy_index", None)
+            self._token_index = shared() if shared else FuzzyIndex.over(self._aliases, self.variants)
         return self._token_index
 
 

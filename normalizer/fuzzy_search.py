@@ -1,0 +1,264 @@
+"""Querying the fuzzy index (:mod:`normalizer.fuzzy_index`): a name's words -> the aliases most like it.
+
+1. **Expand** each query word into vocabulary tokens with a similarity: itself (1), its deletion neighbours (typos,
+   by edit ratio), the tokens of its variant skeleton (spellings: ``Hussein``/``Hüseyin``/``Husain``, by the better
+   of the edit ratios of the words and of their romanised forms); the :data:`PER_TOKEN` best.  A word nothing is
+   near is also read as two words run together (``AhmetÖzer``, ``AlirAsflan``).
+2. **Gather**: the postings of the rarest proposed tokens (each word's rarest first, then the rarest overall up to
+   :data:`BUDGET` postings; tokens in more than :data:`MAX_DF` of the aliases never: ``al``, ``ibn``) add each
+   token's similarity x letters onto the aliases holding them: a rough score that picks :data:`VERIFY` aliases.
+3. **Verify** those exactly, with numpy over their token lists: for each query word its best similarity among the
+   alias's tokens (common words count here too) times its letters, summed, over both lengths — about
+   ``fuzz.ratio`` — and return the best.
+
+The cost is bounded by :data:`BUDGET` and :data:`VERIFY`, not by the table: a million aliases answer in well under
+a millisecond.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Indel
+
+from .variants import TokenKey
+
+if TYPE_CHECKING:
+    from .fuzzy_index import FuzzyIndex
+
+PER_TOKEN = 10  # vocabulary tokens one query word proposes per route (typos, spellings), best first
+MIN_SIM = 0.6
+RARE, RARE_PENALTY = 2, 0.1  # a proposed token in this many aliases or fewer loses this much similarity
+WEAK = 0.8  # a word whose best token is less similar than this is "weak": maybe a worse typo
+SPLIT_WEIGHT = 0.8  # a word read as two run together counts a little less
+MIN_SPLIT_DF = 3  # the halves of a split word must each be a token of this many aliases (not a one-off acronym)
+MAX_GATHER = 0.008  # tokens in more than this share of the aliases (and MIN_SKIP) are never gathered
+MIN_SKIP = 2_000
+STAGE1 = 3_000  # postings gathered first
+GOOD = 9.0  # an alias this close (about fuzz.ratio) after the first gathering ends the search
+BUDGET = 16_000
+VERIFY = 256
+VERIFY_WEAK = 4096
+TOP = 30
+Weak = list[tuple[int, str]] | tuple[()]
+_ratio = Indel.normalized_similarity
+
+
+def _cdist(word: str, others: np.ndarray) -> np.ndarray:
+    """Edit similarity (Indel, in [0, 1]) of ``word`` to each of ``others`` (an object array of str)."""
+    return process.cdist([word], others, scorer=_ratio, dtype=np.float32)[0]
+
+
+class Search:
+    """Query methods of :class:`~normalizer.fuzzy_index.FuzzyIndex`."""
+
+    def _df(self: FuzzyIndex, t: int) -> int:
+        return int(self.post_ptr[t + 1] - self.post_ptr[t])
+
+    def _pick(self: FuzzyIndex, tokens: np.ndarray, sims: np.ndarray) -> dict[int, float]:
+        """The :data:`PER_TOKEN` best tokens: highest similarity (less for a one-off token: an acronym, a rare
+        spelling), then most aliases."""
+        df = self.df[tokens]
+        sims = sims - np.float32(RARE_PENALTY) * (df <= RARE)
+        ok = sims >= MIN_SIM
+        tokens, sims, df = tokens[ok], sims[ok], df[ok]
+        if len(tokens) > PER_TOKEN:
+            order = np.lexsort((-df, -sims))[:PER_TOKEN]
+            tokens, sims = tokens[order], sims[order]
+        return dict(zip(tokens.tolist(), sims.tolist(), strict=True))
+
+    def _group(self: FuzzyIndex, skels: Iterable[int], skip: dict[int, float], exact: int | None) -> np.ndarray:
+        """The tokens of these skeletons, less ``skip`` and ``exact``."""
+        parts = [self.skel_tok[self.skel_ptr[s]:self.skel_ptr[s + 1]] for s in skels]
+        group = np.concatenate(parts) if len(parts) > 1 else parts[0] if parts else np.zeros(0, np.int32)
+        drop = [*skip, exact] if exact is not None else list(skip)
+        if not drop or not len(group):
+            return group
+        mark = self.scratch()[1]
+        mark[drop] = 1.0
+        group = group[mark[group] == 0.0]
+        mark[drop] = 0.0
+        return group
+
+    def expand(self: FuzzyIndex, words: list[str], keys: list[TokenKey]) -> tuple[list[dict[int, float]], Weak]:
+        """Per query word: vocabulary token -> similarity x letters.  Also returns the words nothing near was found
+        for (more than about two edits from any token), with their slot numbers: see :meth:`top`."""
+        slots: list[dict[int, float]] = []
+        weak: list[tuple[int, str]] = []
+        exacts = [self.tok_id.get(w) for w in words]
+        for j, (w, cand) in enumerate(zip(words, self.neighbours(words), strict=True)):
+            cand.discard(exacts[j])  # type: ignore[arg-type]
+            ts = np.fromiter(cand, np.int64, len(cand))
+            slots.append(self._pick(ts, _cdist(w, self.vocab_obj[ts])) if len(ts) else {})
+            rare = exacts[j] is not None and self.df[exacts[j]] <= RARE
+            if (exacts[j] is None or rare) and len(w) >= 3 and max(slots[-1].values(), default=0) < WEAK:
+                weak.append((j, w))
+        # spellings: the tokens of the word's skeleton (and, for a weak word, of the skeletons one deletion away)
+        weak_keys = [keys[j].key for j, _ in weak if keys[j].kind == "name" and keys[j].key]
+        near_skels = dict(zip(weak_keys, self.neighbours(weak_keys, skeletons=True, min_len=4), strict=True))
+        for w, k, sims, exact in zip(words, keys, slots, exacts, strict=True):
+            if k.kind != "name" or not k.key:
+                continue
+            same = self.skel_id.get(k.key)
+            group = self._group(near_skels.get(k.key, {same} if same is not None else ()), sims, exact)
+            if len(group):
+                by = _cdist(w, self.vocab_obj[group])
+                if len(k.roman) >= 4:
+                    np.maximum(by, _cdist(k.roman, self.roman_obj[group]) - np.float32(0.05), out=by)
+                sims.update(self._pick(group, by))
+        for sims, exact in zip(slots, exacts, strict=True):
+            if exact is not None:
+                sims[exact] = 1.0
+        pairs = self._splits([w for _, w in weak if len(w) >= 5])
+        for left, right in pairs:
+            for half in (left, right):
+                slots.append({self.tok_id[half]: SPLIT_WEIGHT})
+        for w, s in zip(words + [h for p in pairs for h in p], slots, strict=True):
+            for t in s:
+                s[t] *= len(w)
+        first: dict[str, int] = {}
+        for j, w in enumerate(words):  # a repeated word is one slot (an alias must repeat it too to score twice)
+            slots[j] = slots[first.setdefault(w, j)]
+        return slots, [] if pairs else weak
+
+    def _splits(self: FuzzyIndex, words: list[str]) -> list[tuple[str, str]]:
+        """Pairs of common tokens that make a word when joined, with at most one letter between them or one edit
+        in one half (checked through the deletion table)."""
+        def common(s: str) -> bool:
+            t = self.tok_id.get(s)
+            return t is not None and self._df(t) >= MIN_SPLIT_DF
+
+        out: list[tuple[str, str]] = []
+        fuzzy: list[tuple[str, str, int]] = []  # known half, unknown half, side of the unknown one (0 left, 1 right)
+        for w in words:
+            for i in range(1, len(w)):
+                left, right = w[:i], w[i:]
+                if common(left) and common(right):
+                    out.append((left, right))
+                if i < 3 or i > len(w) - 3:
+                    continue  # a one- or two-letter half (an initial) only when both halves are tokens
+                if common(left):
+                    fuzzy += [(left, right, 1), (left, right[1:], 1)] if len(right) > 3 else []
+                if common(right) and len(left) > 3:
+                    fuzzy += [(right, left, 0), (right, left[:-1], 0)]
+        if fuzzy:
+            for (known, _, side), got in zip(fuzzy, self.neighbours([f[1] for f in fuzzy]), strict=True):
+                for t in [t for t in got if common(self.vocab[t])][:2]:
+                    out.append((self.vocab[t], known) if side == 0 else (known, self.vocab[t]))
+        return out[:4]
+
+    def top(self: FuzzyIndex, slots: list[dict[int, float]], query_len: int, *, weak: Weak = (),
+            limit: int = TOP) -> list[int]:
+        """The ``limit`` aliases most like the query (see the module's description), best first.  ``weak``: (slot,
+        word) of query words nothing near was found for: the word may be a worse typo of one of an alias's tokens,
+        so aliases of about the query's length are preferred when gathering (:data:`VERIFY_WEAK` of them) and the
+        word is compared with every token of those when verifying."""
+        skip = max(MIN_SKIP, int(MAX_GATHER * self.n_alias))
+        df = self.df
+        ranked = [sorted(((-w, int(df[t]), t) for t, w in sims.items() if 0 < df[t] <= skip))
+                  for sims in {id(s): s for s in slots}.values()]
+        # first the best token of the rarest words (at least two), then each word's best, then the others by
+        # similarity while the budget lasts; stop as soon as an alias is close enough
+        firsts = sorted((r[0] for r in ranked if r), key=lambda x: x[1])
+        chosen, used = [], 0
+        for x in firsts:
+            if len(chosen) >= 2 and used + x[1] > STAGE1:
+                break
+            chosen.append(x)
+            used += x[1]
+        rest = firsts[len(chosen):] + sorted(x for r in ranked for x in r[1:])
+        found, best = self._gather(chosen, slots, query_len, weak, limit)
+        if best >= GOOD or not rest:
+            return found
+        for x in rest:
+            if used + x[1] <= BUDGET:
+                chosen.append(x)
+                used += x[1]
+        return self._gather(chosen, slots, query_len, weak, limit)[0]
+
+    def _gather(self: FuzzyIndex, chosen: list[tuple[float, int, int]], slots: list[dict[int, float]],
+                query_len: int, weak: Weak, limit: int) -> tuple[list[int], float]:
+        """Add the chosen tokens' (-similarity x letters, df, token) weights onto the aliases holding them, pick the
+        best :data:`VERIFY` and verify them."""
+        if not chosen:
+            return [], 0.0
+        scores = self.scratch()[0]
+        ptr, post = self.post_ptr, self.post
+        touched = []
+        for w, _, t in chosen:
+            ids = post[ptr[t]:ptr[t + 1]]
+            scores[ids] -= w
+            touched.append(ids)
+        cat = np.concatenate(touched) if len(touched) > 1 else touched[0]
+        rough = scores[cat]
+        scores[cat] = 0.0
+        n = VERIFY_WEAK if weak else VERIFY
+        if len(cat) > 2 * n:  # an alias is in ``cat`` once per gathered token it holds
+            part = np.argpartition(-rough, 2 * n - 1)[:2 * n]
+            cat, rough = cat[part], rough[part]
+        lengths = self.lengths[cat]
+        if weak:
+            rough += np.float32(sum(len(w) for _, w in weak)) * (np.abs(lengths - query_len) <= 2)
+        rough /= lengths + query_len
+        cand = np.fromiter(dict.fromkeys(cat[np.argsort(-rough, kind="stable")].tolist()), dtype=np.int64)[:n]
+        return self._verify(cand, slots, query_len, weak, limit)
+
+    def _verify(self: FuzzyIndex, cand: np.ndarray, slots: list[dict[int, float]], query_len: int, weak: Weak,
+                limit: int) -> tuple[list[int], float]:
+        """Exact scores of the candidate aliases over all the query's words (numpy over their token lists)."""
+        starts, ends = self.alias_ptr[cand], self.alias_ptr[cand + 1]
+        lens = ends - starts
+        keep = lens > 0
+        cand, starts, lens = cand[keep], starts[keep], lens[keep]
+        if not len(cand):
+            return [], 0.0
+        offsets = np.cumsum(lens) - lens
+        flat = np.repeat(starts - offsets, lens) + np.arange(int(lens.sum()))
+        toks = self.alias_tok[flat]
+        _, tokw = self.scratch()
+        if weak:  # the weak words against every token of the candidates
+            slots = list(slots)
+            tokw[toks] = np.arange(len(toks), dtype=np.float32)
+            uniq = toks[tokw[toks] == np.arange(len(toks), dtype=np.float32)].tolist()
+            tokw[toks] = 0.0
+            strings = [self.vocab[t] for t in uniq]
+            for j, w in weak:
+                got = process.cdist([w], strings, scorer=_ratio, dtype=np.float32, score_cutoff=MIN_SIM)[0]
+                more = {**{t: float(x) * len(w) for t, x in zip(uniq, got.tolist(), strict=True) if x}, **slots[j]}
+                slots = [more if s is slots[j] else s for s in slots]
+        total = np.zeros(len(cand), dtype=np.float32)
+        times: dict[int, int] = {}
+        for sims in slots:
+            times[id(sims)] = times.get(id(sims), 0) + 1
+        for sims in {id(s): s for s in slots}.values():
+            ts = np.fromiter(sims.keys(), dtype=np.int64, count=len(sims))
+            tokw[ts] = np.fromiter(sims.values(), dtype=np.float32, count=len(sims))
+            got = tokw[toks]
+            if times[id(sims)] == 1:
+                total += np.maximum.reduceat(got, offsets)
+            else:  # a repeated word: once per time the alias has a matching token
+                hits = np.add.reduceat((got > 0).astype(np.float32), offsets)
+                total += np.maximum.reduceat(got, offsets) * np.minimum(hits, times[id(sims)])
+            tokw[ts] = 0.0
+        total /= self.lengths[cand] + query_len
+        k = min(limit, len(cand))
+        best = np.argpartition(-total, k - 1)[:k] if len(cand) > k else np.arange(len(cand))
+        best = best[np.argsort(-total[best], kind="stable")]
+        return cand[best].tolist(), 2 * float(total[best[0]])
+
+    def candidates(self: FuzzyIndex, keys: list[TokenKey], limit: int) -> list[int]:
+        """Aliases sharing variant skeletons (or one-deletion neighbours of them) with ``keys``: for the fuzzy pass,
+        which has a window's token keys but not its words."""
+        names = [k for k in keys if k.kind == "name" and k.key]
+        slots: list[dict[int, float]] = []
+        for k, near in zip(names, self.neighbours([k.key for k in names], skeletons=True), strict=True):
+            skel = self.skel_id.get(k.key)
+            sims: dict[int, float] = {}
+            for s in near:
+                for t in self.skel_tok[self.skel_ptr[s]:self.skel_ptr[s + 1]].tolist():
+                    sims[t] = max(sims.get(t, 0.0), len(k.roman) * (1.0 if s == skel else 0.8))
+            slots.append(sims)
+        return self.top(slots, len(" ".join(k.roman for k in keys if k.kind != "article" and k.roman)), limit=limit)
