@@ -77,12 +77,11 @@ class AliasMatcher(Scanner):
         self._main_keys: array = state["main_keys"]
         self._upper_keys: array = state["upper_keys"]
         self._memo: dict[int, KeyEntry] = {}
-        self._ent_names: StringTable = state["ent_names"]
-        self._ent_types: array = state["ent_types"]
-        self._types: tuple[str, ...] = state["types"]
+        self._ent_info: StringTable = state["ent_info"]  # per entity number: "id\x1ftype\x1fname"
+        self._alias_meta: array = state["alias_meta"]  # per alias: index into _metas
+        self._metas: tuple[tuple[str, str, bool], ...] = state["metas"]  # (case rule, lang, derived)
         self._records: dict[int, tuple[Row, ...]] = {}  # key number -> its aliases as rows (see record)
         self._ents: dict[int, tuple[str, str, str]] = {}  # entity number -> (id, canonical name, type)
-        self._derived = frozenset(i for i, f in enumerate(self._aliases.files) if f.startswith(_DERIVED))
         self._arabic_re = _ARABIC
         self.entries: Mapping[str, KeyEntry] = _Entries(self)  # folded key -> KeyEntry (built on access)
         self.key_list = self.keys  # every folded key, read-only
@@ -140,9 +139,13 @@ class AliasMatcher(Scanner):
         main, upper = _automaton(main_p), _automaton(upper_p)
         table = StringTable.build(keys)
         columns = AliasColumns(aliases)
-        ents = [tables.entities[eid] for eid in columns.entity_ids]
-        types: dict[str, int] = {}
-        ent_types = array("H", (types.setdefault(ent.type, len(types)) for ent in ents))
+        # what a hit needs, packed for few memory reads: ids and types cannot hold \x1f (tables.ID_RE, TYPE_RE)
+        ents = (tables.entities[eid] for eid in columns.entity_ids)
+        ent_info = StringTable.build(f"{ent.id}\x1f{ent.type}\x1f{ent.name}" for ent in ents)
+        derived = {i for i, f in enumerate(columns.files) if f.startswith(_DERIVED)}
+        metas: dict[tuple[int, int, bool], int] = {}
+        alias_meta = array("H", (metas.setdefault((c, lang, f in derived), len(metas))
+                                 for c, lang, f in zip(columns.case, columns.lang, columns.src_file, strict=True)))
         return {
             "version": STATE_VERSION,
             "keys": table,
@@ -151,9 +154,9 @@ class AliasMatcher(Scanner):
             "key_alias_ends": array("I", accumulate(len(m) for m in members)),
             "key_alias": array("I", (i for m in members for i in m)),
             "aliases": columns,
-            "ent_names": StringTable.build(ent.name for ent in ents),
-            "ent_types": ent_types,
-            "types": tuple(types),
+            "ent_info": ent_info,
+            "alias_meta": alias_meta,
+            "metas": tuple((columns.cases[c], columns.langs[lang], d) for c, lang, d in metas),
             "max_key_len": max((len(k) + 1 for k in keys), default=0),
             "main": main.serialize() if main else b"",
             "upper": upper.serialize() if upper else b"",
@@ -182,17 +185,17 @@ class AliasMatcher(Scanner):
     def record(self, k: int) -> tuple[Row, ...]:
         """The aliases of key number ``k`` as rows ``(text, case, lang, derived, (id, canonical, type))``, read
         from the columns without building objects (memoised)."""
-        cols, ents, derived = self._aliases, self._ents, self._derived
-        tb, te = cols.text.blob, cols.text.ends
+        cols, ents, metas, meta = self._aliases, self._ents, self._metas, self._alias_meta
+        tb, te, entity = cols.text.blob, cols.text.ends, cols.entity
         ends = self._key_alias_ends
         rows = []
         for i in self._key_alias[ends[k - 1] if k else 0 : ends[k]]:
-            ec = cols.entity[i]
+            ec = entity[i]
             info = ents.get(ec)
             if info is None:
                 info = ents[ec] = self._entity_info(ec)
-            rows.append((tb[te[i - 1] if i else 0 : te[i]].decode("utf-8"), cols.cases[cols.case[i]],
-                         cols.langs[cols.lang[i]], cols.src_file[i] in derived, info))
+            case, lang, derived = metas[meta[i]]
+            rows.append((tb[te[i - 1] if i else 0 : te[i]].decode("utf-8"), case, lang, derived, info))
         out = tuple(rows)
         if len(self._records) >= _MEMO:
             self._records.clear()
@@ -201,10 +204,10 @@ class AliasMatcher(Scanner):
         return out
 
     def _entity_info(self, ec: int) -> tuple[str, str, str]:
-        ib, ie = self._aliases.entity_ids.blob, self._aliases.entity_ids.ends
-        nb, ne = self._ent_names.blob, self._ent_names.ends
-        return (ib[ie[ec - 1] if ec else 0 : ie[ec]].decode("utf-8"), nb[ne[ec - 1] if ec else 0 : ne[ec]].decode("utf-8"),
-                self._types[self._ent_types[ec]])
+        """(id, canonical name, type) of entity number ``ec``."""
+        b, e = self._ent_info.blob, self._ent_info.ends
+        eid, etype, name = b[e[ec - 1] if ec else 0 : e[ec]].decode("utf-8").split("\x1f", 2)
+        return eid, name, etype
 
     def key_index(self, key: str) -> int:
         """Number of a folded key, or -1."""
