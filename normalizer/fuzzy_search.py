@@ -127,9 +127,11 @@ class Search:
     def _splits(self: FuzzyIndex, words: list[str]) -> list[tuple[str, str]]:
         """Pairs of common tokens that make a word when joined, with at most one letter between them or one edit
         in one half (checked through the deletion table)."""
+        min_df = MIN_SPLIT_DF if self.n_alias >= 10_000 else 1  # in a small table every token is rare
+
         def common(s: str) -> bool:
             t = self.tok_id.get(s)
-            return t is not None and self._df(t) >= MIN_SPLIT_DF
+            return t is not None and self._df(t) >= min_df
 
         out: list[tuple[str, str]] = []
         fuzzy: list[tuple[str, str, int]] = []  # known half, unknown half, side of the unknown one (0 left, 1 right)
