@@ -9,6 +9,7 @@ from pathlib import Path
 from .cache import load_or_build
 from .decide import DERIVED, Thresholds, mention_from_hit, non_overlapping
 from .fold import Folder, default_folder
+from .local_alias import local_alias_mentions
 from .matcher import AliasMatcher
 from .spans import VariantIndex, load_stopwords, tokenize
 from .tables import TableSet, bundled_dir, load_tables
@@ -107,6 +108,7 @@ class Normalizer:
                                            self.stopwords, steps)
             if self.use_context:
                 mentions = context_pass(mentions, tokens, text, self.variant_index, self.tables, self.stopwords, steps)
+                mentions = local_alias_mentions(mentions, text, steps)
         mentions.sort(key=lambda m: m.start)
         return Result(text, tuple(mentions), lang)
 
