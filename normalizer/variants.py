@@ -132,8 +132,11 @@ def _variants_for(path: str) -> Variants:
     return Variants(default_folder(), Path(path))
 
 
+_DEFAULT_PATH = str(DATA_DIR / "variants.yaml")
+
+
 def default_variants() -> Variants:
-    return _variants_for(str(DATA_DIR / "variants.yaml"))
+    return _variants_for(_DEFAULT_PATH)
 
 
 _SMALL_WORDS = frozenset("of the and for to in on de du des la le les et der die das und für von al el".split())
