@@ -18,6 +18,7 @@ this check is what lets a single Arabic word meet a Latin alias on its own.  The
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -26,9 +27,9 @@ from typing import Any
 
 class Abjad:
     def __init__(self, data: dict[str, Any], arabic_consonants: dict[str, str], latin_rewrites: dict[str, str],
-                 common_words: frozenset[str] = frozenset()) -> None:
+                 common_words: Callable[[], frozenset[str]] = frozenset) -> None:
         self.arabic_consonants = arabic_consonants
-        self.common_words = common_words  # frequent ordinary Arabic words (folded)
+        self._common_words = common_words  # frequent ordinary words (folded), loaded on first use
         self.min_letters = int(data.get("min_letters", 4))
         self.min_consonants = int(data.get("min_consonants", 4))
         self.arabic_vowels: dict[str, str] = data["arabic_vowels"]  # letter -> Latin vowel classes it may stand for
@@ -107,7 +108,8 @@ class Abjad:
         (True, False, False)
         """
         bare = arabic[2:] if arabic.startswith("ال") and len(arabic) > 3 else arabic
-        if arabic in self.common_words or bare in self.common_words:
+        common = self._common_words()
+        if arabic in common or bare in common:
             return False
         cost = self.unwritten(arabic, latin)
         if cost is None:
@@ -197,9 +199,9 @@ def _between_consonants(word: str, i: int, vowels: dict[str, str]) -> bool:
 
 
 def _dedupe(syms: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Doubled letters count once (Raqqa = رقة, shadda is not written)."""
+    """Doubled consonants and glides count once (Raqqa = رقة, Tayyip = طيب: shadda is not written)."""
     out: list[tuple[str, str]] = []
     for s in syms:
-        if not out or out[-1] != s or s[0] != "C":
+        if not out or out[-1] != s or s[0] not in "CL":  # consonants and glides (Tayyip)
             out.append(s)
     return out

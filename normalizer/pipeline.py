@@ -11,6 +11,7 @@ from .decide import DERIVED, Thresholds, mention_from_hit, select_hits
 from .fold import Folder, default_folder
 from .fuzzy_index import FuzzyIndex, index_for
 from .inflect import restore_inflected, with_inflections
+from .local_alias import local_alias_mentions
 from .matcher import AliasMatcher
 from .spans import VariantIndex, load_stopwords, tokenize
 from .tables import TableSet, bundled_dir, load_tables
@@ -123,6 +124,7 @@ class Normalizer:
                                            self.stopwords, steps)
             if self.use_context:
                 mentions = context_pass(mentions, tokens, text, self.variant_index, self.tables, self.stopwords, steps)
+                mentions = local_alias_mentions(mentions, text, steps)
         mentions.sort(key=lambda m: m.start)
         return Result(text, tuple(mentions), lang)
 

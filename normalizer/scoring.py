@@ -12,17 +12,33 @@ from .variants import TokenKey, default_variants, key_of, roman_of
 
 
 def edit_similarity(a: list[TokenKey], b: list[TokenKey]) -> float:
-    """Indel similarity of the romanised forms (vowel classes merged); across scripts, of the consonant keys.
+    """Indel similarity of the romanised forms (vowel classes merged); between Arabic-script names, of their letters
+    (article dropped); across scripts, of the consonant keys.
 
     Across scripts only the consonant skeleton can be compared, so a short one is weak evidence: the similarity
     is capped by the number of consonants (2 -> 0.9, 3+ -> 1.0).
     """
+    if _all_arabic(a) and _all_arabic(b):  # same script: the letters themselves, not just the skeletons
+        return fuzz.ratio(_arabic_letters(a), _arabic_letters(b)) / 100
     ra, rb = roman_of(a), roman_of(b)
     if _cross_script(a, b) or not ra or not rb:
         ka, kb = key_of(a), key_of(b)
         letters = len(ka.replace(" ", ""))
         return fuzz.ratio(ka, kb) / 100 * min(1.0, 0.7 + 0.1 * letters)
     return fuzz.ratio(ra, rb) / 100
+
+
+def _all_arabic(a: list[TokenKey]) -> bool:
+    names = [t for t in a if t.kind == "name"]
+    return bool(names) and all(t.arabic and t.text for t in names)
+
+
+def _arabic_letters(a: list[TokenKey]) -> str:
+    return " ".join(_bare(t.text) for t in a if t.kind == "name")
+
+
+def _bare(word: str) -> str:
+    return word[2:] if word.startswith("ال") and len(word) > 3 else word
 
 
 def _cross_script(a: list[TokenKey], b: list[TokenKey]) -> bool:
@@ -44,6 +60,8 @@ def pair_similarity(x: TokenKey, y: TokenKey) -> float:
     spells the Arabic one letter by letter (abjad alignment, see abjad.py), else the skeletons' edit similarity."""
     if x.arabic != y.arabic and x.kind == y.kind == "name" and cross_script_fit(x, y):
         return 1.0
+    if x.arabic and y.arabic and x.text and y.text:
+        return fuzz.ratio(_bare(x.text), _bare(y.text)) / 100
     return fuzz.ratio(x.roman, y.roman) / 100
 
 

@@ -13,7 +13,7 @@ from dataclasses import replace
 from .abjad import Abjad
 from .context import nearest, partial_keys, window_key
 from .decide import Taken, Thresholds, pick
-from .scoring import score_pair
+from .scoring import pair_similarity, score_pair
 from .spans import Token, VariantIndex, Window, windows
 from .tables import TableSet
 from .types import Candidate, Entity, Explanation, Mention
@@ -42,10 +42,13 @@ def _weak(win: Window, alias_tokens: list, entity: Entity, abjad: Abjad) -> bool
         # Latin ~ Latin: spelling variants. Arabic ~ Arabic: the fold already met the real spelling variants, so a
         # short skeleton shared with another word is noise (الرئيس ~ روسيا)
         return win_arabic and short
-    if len(names) == 1 and len(anames) == 1:
-        ar, la = (names[0].key, anames[0]) if win_arabic else (anames[0], names[0].key)
-        if not abjad.fits(ar.text, la.text):
-            return None  # the skeletons meet but the letters do not (ترك, طريق ~ Türkiye): not even with support
+    if any(t.key.kind == "particle" for t in win.tokens) and len(names) > 1:
+        return short  # Abu/bin + names: the particle is evidence; spellings of the names vary (Kurayshi/القرشي)
+    pairs = [(w.key, a) if win_arabic else (a, w.key) for w, a in zip(names, anames, strict=False)]
+    if len(names) != len(anames) or not all(ar.key and abjad.fits(ar.text, la.text) for ar, la in pairs):
+        return None  # the skeletons meet but the letters do not (ترك, طريق ~ Türkiye): not even with support
+    if len(pairs) == 1:
+        ar, la = pairs[0]
         return not (abjad.names(ar.text, la.text)
                     and not any(bool(_ARABIC.search(a.text)) == win_arabic for a in entity.aliases))
     return short
@@ -72,6 +75,8 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
         aliases = index.by_key.get(key) or index.shortened(key)
         if not aliases:
             continue
+        if win.name_tokens == 1 and _one_name(win).folded in index.variants.common_words:
+            continue  # Gibt is not Egypt, Woman is not Oman: an ordinary word is never a guessed spelling
         if win.tokens[0].key.kind == "article" and win.name_tokens == 1:
             # "al-X" alone is a nisba or a surname (al-Turki, al-Iraqi): only a person can be named so
             aliases = [a for a in aliases if tables.entities[a.entity_id].type == "person"]
@@ -98,6 +103,21 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
                                if m.explain else None))
             taken.add(m.start, m.end)
     return out
+
+
+def _one_name(win: Window) -> Token:
+    return next(t for t in win.tokens if t.key.kind == "name")
+
+
+def _weakest_token(a: list[TokenKey], b: list[TokenKey]) -> float:
+    """The lowest, over the name tokens of ``a``, of the best similarity to a name token of ``b``."""
+    bn = [t for t in b if t.kind == "name"]
+    return min((max(pair_similarity(x, y) for y in bn) for x in a if x.kind == "name"), default=0.0)
+
+
+def _all_arabic(tokens: list[TokenKey]) -> bool:
+    names = [t for t in tokens if t.kind == "name"]
+    return bool(names) and all(t.arabic for t in names)
 
 
 def _adds_ending(word: TokenKey, alias_tokens: list[TokenKey], endings: tuple[str, ...]) -> bool:
@@ -143,10 +163,13 @@ def _decide_window(win: Window, key: str, aliases, source: str, index: VariantIn
     for alias in aliases:
         if alias.case in ("exact", "upper") or _is_acronym(alias.text):
             continue  # an acronym has no spelling variants (MEET is not MIT)
-        score, feats = score_pair(win.keys, index.alias_tokens(alias), "variant")
+        atoks = index.alias_tokens(alias)
+        score, feats = score_pair(win.keys, atoks, "variant")
         ent = tables.entities[alias.entity_id]
         if score < th.threshold(ent.type, win.name_tokens):
             continue
+        if _all_arabic(win.keys) and _all_arabic(atoks) and _weakest_token(win.keys, atoks) < th.same_script_similarity:
+            continue  # every word must be spelt alike, not just the skeletons (المدينة يقوم is not مدينة القائم)
         if alias.entity_id not in best or best[alias.entity_id][0] < score:
             best[alias.entity_id] = (score, Candidate(ent.id, ent.name, ent.type, score, alias.text, "variant", feats))
     if not best:

@@ -11,6 +11,7 @@ True
 
 from __future__ import annotations
 
+import gzip
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -56,10 +57,20 @@ class Variants:
         self._vclass = str.maketrans(data.get("vowel_classes") or {})
         self.arabic = {folder.fold_key(k) or k: v for k, v in data["arabic"].items()}
         self.drop_final_h = bool(data.get("drop_final_h", True))
-        common = data["abjad"].get("common_words")
-        words = frozenset(line.strip() for line in (DATA_DIR / common).read_text(encoding="utf-8").splitlines()
-                          if line.strip() and not line.startswith("#")) if common else frozenset()
-        self.abjad = Abjad(data["abjad"], self.arabic, rew, words)
+        self._common_path = DATA_DIR / data["common_words"] if data.get("common_words") else None
+        self._common: frozenset[str] | None = None
+        self.abjad = Abjad(data["abjad"], self.arabic, rew, lambda: self.common_words)
+
+    @property
+    def common_words(self) -> frozenset[str]:
+        """Frequent ordinary words (folded) that are never guessed to be a name (loaded on first use)."""
+        if self._common is None:
+            words: frozenset[str] = frozenset()
+            if self._common_path is not None:
+                with gzip.open(self._common_path, "rt", encoding="utf-8") as fh:
+                    words = frozenset(w for w in fh.read().split("\n") if w and not w.startswith("#"))
+            self._common = words
+        return self._common
 
     # --------------------------------------------------------------------------------------------- tokens
     @lru_cache(maxsize=200_000)  # noqa: B019
@@ -121,8 +132,11 @@ def _variants_for(path: str) -> Variants:
     return Variants(default_folder(), Path(path))
 
 
+_DEFAULT_PATH = str(DATA_DIR / "variants.yaml")
+
+
 def default_variants() -> Variants:
-    return _variants_for(str(DATA_DIR / "variants.yaml"))
+    return _variants_for(_DEFAULT_PATH)
 
 
 _SMALL_WORDS = frozenset("of the and for to in on de du des la le les et der die das und für von al el".split())

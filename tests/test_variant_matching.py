@@ -192,3 +192,20 @@ def test_adjective_ending_is_one_the_name_does_not_have(n: Normalizer) -> None:
     assert found(n, "Die Türkei hat erklärt", lang="de") == [("Türkei", "loc:turkey", "variant")]
     # Türki adds -i to nothing the table spells: the adjective of Türkiye, not the place
     assert found(n, "Türki yetkililer açıkladı", lang="tr") == []
+
+
+def test_ordinary_words_are_never_guessed_to_be_names(tmp_path: Path) -> None:
+    path = tmp_path / "places.yaml"
+    path.write_text("entities:\n"
+                    "  - {id: loc:egypt, type: location, name: Egypt}\n"
+                    "  - {id: loc:oman, type: location, name: Oman}\n"
+                    "  - {id: loc:tal-afar, type: location, name: Tal Afar}\n"
+                    "  - {id: loc:deir-ez-zor, type: location, name: Deir ez-Zor}\n"
+                    "  - {id: loc:turkey, type: location, name: Turkey}\n", encoding="utf-8")
+    n = Normalizer([path], bundled=False)
+    # frequent words whose variant keys meet a name's (common_words in variants.yaml)
+    assert found(n, "Gibt es Neuigkeiten? Woman of the year.") == []
+    # two Arabic words whose skeletons meet a two-word Latin name but whose letters do not
+    assert found(n, "كان يطل فور وصوله على الدار وزارة", lang="ar") == []
+    # a name that is a frequent word in its own language is still a name: Türkei (de) is Turkey
+    assert found(n, "Die Türkei hat", lang="de") == [("Türkei", "loc:turkey", "variant")]
