@@ -133,7 +133,7 @@ class LeanRoutes:
         await self.fallback(scope, replay(body, receive), vsend)  # it answers (and guards) on its own
 
     def _normalize(self, scope: Scope, body: bytes, norm: Normalizer) -> Job | None:
-        offsets = OFFSETS.get(scope["query_string"])
+        offsets = OFFSETS.get(scope.get("query_string", b""))
         data = _json(body) if offsets else None
         try:
             req = NormalizeRequest.model_validate(data)
@@ -151,7 +151,7 @@ class LeanRoutes:
         return work, len(req.text)
 
     def _batch(self, scope: Scope, body: bytes, norm: Normalizer) -> Job | None:
-        offsets = OFFSETS.get(scope["query_string"])
+        offsets = OFFSETS.get(scope.get("query_string", b""))
         data = _json(body) if offsets else None
         try:
             items = BatchRequest.model_validate(data).items
