@@ -9,6 +9,8 @@ alias and building the automata: tens of seconds.  The cache stores the result â
 * the package's own code and version (a change to matching code never meets a stale cache).
 
 Change any of them and the key changes: the next start rebuilds and writes a new file (old files are pruned).
+Indexes built later from the same tables live next to it as ``<key>.<name>.nzc`` (:class:`CacheHandle`; the
+variant index of :mod:`normalizer.spans` is one), so they follow the same key, pruning and atomic writes.
 
 Where: ``cache=`` a directory, else ``$NORMALIZER_CACHE_DIR``, else ``~/.cache/normalizer``.  When:
 ``cache=True``/``False`` forces it; the default (``None``) follows ``$NORMALIZER_CACHE`` (``1``/``0``) and
