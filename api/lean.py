@@ -3,10 +3,11 @@
 A request on a hot route skips FastAPI's routing, dependency and response machinery (about half of the
 server's CPU per 1 KB text): the body is read once by the same guard code, parsed with ``json.loads`` and
 validated by the same pydantic models, and the answer is built by the same functions as the FastAPI routes
-in ``api/routes.py``.  Anything the lean path does not accept as it is (bad JSON, a validation error, an
-unknown query parameter, a text over the limit, too many items) is handed to those FastAPI routes with the
-body already read, so every error keeps its exact status, code and message; the routes also stay declared
-for the OpenAPI docs.
+in ``api/routes.py``; answers are written by orjson where it gives the same bytes as ``json.dumps``.
+Anything the lean path does not accept as it is (bad JSON, a validation error, an unusual query string, a
+text over the limit, too many items) is handed to those FastAPI routes with the body already read, so every
+error keeps its exact status, code and message (tests/test_api_lean.py compares both paths byte for byte);
+the routes also stay declared for the OpenAPI docs.
 
 Small jobs are matched inline on the event loop: a thread-pool hop costs more than sub-millisecond matching,
 and a thread holding the GIL delays the loop by up to the interpreter's 5 ms switch interval anyway.  Jobs
@@ -47,9 +48,8 @@ except ImportError:  # pragma: no cover - orjson is a dependency
     orjson = None  # type: ignore[assignment]
 
 LEAN_PATHS = frozenset({"/normalize", "/normalize/batch", "/resolve"})
-PARSE_INLINE_BYTES = (
-    64 * 1024
-)  # bodies up to this size are parsed on the event loop (~0.3 ms), larger ones in a thread
+# bodies up to this size are parsed on the event loop (~0.3 ms), larger ones in a thread
+PARSE_INLINE_BYTES = 64 * 1024
 RESOLVE_COST = 32  # resolve() costs ~30x more per character than normalize() (a 1000-char name: 35-90 ms)
 OFFSETS = {b"": "codepoint", b"offsets=codepoint": "codepoint", b"offsets=utf16": "utf16"}
 JSON_TYPE = (b"content-type", b"application/json")
@@ -133,7 +133,7 @@ class LeanRoutes:
         await self.fallback(scope, replay(body, receive), vsend)  # it answers (and guards) on its own
 
     def _normalize(self, scope: Scope, body: bytes, norm: Normalizer) -> Job | None:
-        offsets = OFFSETS.get(scope["query_string"])
+        offsets = OFFSETS.get(scope.get("query_string", b""))
         data = _json(body) if offsets else None
         try:
             req = NormalizeRequest.model_validate(data)
@@ -151,7 +151,7 @@ class LeanRoutes:
         return work, len(req.text)
 
     def _batch(self, scope: Scope, body: bytes, norm: Normalizer) -> Job | None:
-        offsets = OFFSETS.get(scope["query_string"])
+        offsets = OFFSETS.get(scope.get("query_string", b""))
         data = _json(body) if offsets else None
         try:
             items = BatchRequest.model_validate(data).items

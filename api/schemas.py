@@ -247,7 +247,7 @@ class HealthResponse(BaseModel):
     entities: int
     aliases: int
     pid: int = Field(description="the worker process that answered")
-    in_flight: int = Field(description="texts being matched right now by this worker (in its thread pool)")
+    in_flight: int = Field(description="jobs being matched right now by this worker (inline or in threads)")
     reload_allowed: bool
 
 

@@ -105,14 +105,14 @@ class Level:
     p99_ms: float
     client_cpu: float  # fraction of one core used by this load generator
     server_cpu: float  # fraction of one core used by the server processes
-    batch: int = 0  # 0: POST /normalize; n: POST /normalize/batch with n paragraphs
+    batch: int = 0  # 0: POST /normalize; n: POST /normalize/batch with n paragraphs; -1: empty texts
     server: str = "lean"  # "lean" or "no-lean" (every route through FastAPI, as before the lean handlers)
     load: float = 0.0  # 1-minute load average when the level started
     big_chars: int = 0  # > 0: one more client posted texts of this many characters meanwhile
     big_done: int = 0  # its answered requests
 
     @property
-    def texts(self) -> int:
+    def texts(self) -> int:  # (an empty text counts as one)
         return self.requests * max(self.batch, 1)  # the big client's texts are not counted
 
     @property
@@ -282,7 +282,10 @@ async def run_level(
     is answered.  Every answer must be 200 with mentions; every 20th is parsed fully and compared with the
     library's answer."""
     n = len(PARAGRAPHS)
-    if batch:
+    if batch < 0:  # empty texts: the HTTP cost alone
+        path, prefix = "/normalize", b'{"mentions":[]}'
+        bodies = [b'{"text": ""}']
+    elif batch:
         path, prefix = "/normalize/batch", b'{"results":[{"id":0,"mentions":[{'
         bodies = [
             json.dumps(
@@ -312,7 +315,7 @@ async def run_level(
             try:
                 status, content = await client.post(path, bodies[j])
                 ok = status == 200 and content.startswith(prefix)
-                if ok and k % 20 == 0:
+                if ok and k % 20 == 0 and batch >= 0:
                     ok = _check(content, j, batch)
             except (httpx.HTTPError, OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, ValueError):
                 ok = False
@@ -449,7 +452,9 @@ def report(
 
 
 def endpoint(lv: Level) -> str:
-    name = f"batch of {lv.batch}" if lv.batch else "normalize"
+    name = (
+        f"batch of {lv.batch}" if lv.batch > 0 else "normalize" if lv.batch == 0 else "normalize, empty text"
+    )
     if lv.big_chars:
         name += f" + 1 client of {lv.big_chars:,}-char texts ({lv.big_done} answered)"
     return name
@@ -493,6 +498,9 @@ def main() -> int:
         default=0,
         help="add a level at --batch-clients clients with one more client posting texts of this size",
     )
+    ap.add_argument(
+        "--empty", action="store_true", help='add a level of {"text": ""} requests: the HTTP cost alone'
+    )
     ap.add_argument("--label", default="", help="title of the results section")
     ap.add_argument("--tables", nargs="+", default=[], help="table files (default: the bundled tables)")
     ap.add_argument("--no-bundled", action="store_true")
@@ -514,6 +522,7 @@ def main() -> int:
     plan = [(c, 0, 0) for c in args.clients]
     plan += [(args.batch_clients, args.batch, 0)] if args.batch else []
     plan += [(args.batch_clients, 0, args.big_chars)] if args.big_chars else []
+    plan += [(args.batch_clients, -1, 0)] if args.empty else []
     for workers in args.workers:
         servers: dict[str, tuple[subprocess.Popen[bytes], str]] = {}
         try:

@@ -12,8 +12,8 @@ boundaries with the case rule of the alias it comes from; a form whose key is a 
 {'gen': 'Сирии', 'dat': 'Сирии', 'acc': 'Сирию', 'ins': 'Сирией', 'prep': 'Сирии'}
 >>> inf.forms("Исламское государство", "ru")["gen"]
 'Исламского государства'
->>> inf.forms("Συρία", "el"), inf.forms("Δαμασκός", "el")  # (accents do not matter: keys are folded)
-({'gen': 'Συρίας'}, {'gen': 'Δαμασκόυ', 'acc': 'Δαμασκό'})
+>>> inf.forms("Συρία", "el"), inf.forms("Δαμασκός", "el")
+({'gen': 'Συρίας'}, {'gen': 'Δαμασκού', 'acc': 'Δαμασκό'})
 >>> inf.forms("Алеппо", "ru"), inf.forms("НАТО", "ru"), inf.forms("Ιράκ", "el")
 ({}, {}, {})
 """
@@ -84,13 +84,26 @@ def _light(word: str) -> str:
     return "".join(out)
 
 
+_TONOS = dict(zip("αεηιουω", "άέήίόύώ", strict=True))
+_PLAIN = {v: k for k, v in _TONOS.items()}
+
+
 def _replace_ending(word: str, old: str, new: str) -> str:
     """``word`` with its (light-folded) ending ``old`` replaced by ``new``; the letters the two endings share stay
-    as written (accents, case), and a Greek final sigma is written ς."""
+    as written (accents, case).  Greek: a final sigma is written ς, and a stressed last syllable stays stressed
+    (Δαμασκός -> Δαμασκού, Αραβικά -> Αραβικών).  Only the folded key matters for matching; this is
+    the spelling that resolve() and explanations may show."""
     keep = 0
     while keep < min(len(old), len(new)) and old[keep] == new[keep]:
         keep += 1
-    out = word[: len(word) - len(old) + keep] + new[keep:]
+    start = len(word) - len(old)  # where the ending starts
+    head, tail = word[: start + keep], new[keep:]
+    vowels = [i for i, c in enumerate(tail) if c in _TONOS]
+    last = [c for c in word[start:].lower() if c in _TONOS or c in _PLAIN][-1:]
+    if vowels and last and last[0] in _PLAIN:  # the last syllable was stressed: so is the new one
+        head = word[:start] + "".join(_PLAIN.get(c, c) for c in word[start : start + keep])
+        tail = tail[: vowels[-1]] + _TONOS[tail[vowels[-1]]] + tail[vowels[-1] + 1 :]
+    out = head + tail
     return out[:-1] + "ς" if out.endswith("σ") else out
 
 

@@ -192,7 +192,8 @@ def test_rules_word_by_word() -> None:
     assert inf.forms("Ανατολική Γούτα", "el")["gen"] == "Ανατολικής Γούτας"
     assert inf.forms("Συρία", "el") == {"gen": "Συρίας"}  # never Συρίων: folded, that is Σύριων (the Syrians')
     assert fold_key("Ηνωμένων Αραβικών Εμιράτων") in map(fold_key, inf.forms("Ηνωμένα Αραβικά Εμιράτα", "el")["gen"])
-    assert inf.forms("Συριακός Εθνικός Στρατός", "el")["gen"] == "Συριακόυ Εθνικόυ Στρατόυ"  # folds as -ού
+    assert inf.forms("Συριακός Εθνικός Στρατός", "el")["gen"] == "Συριακού Εθνικού Στρατού"
+    assert "Ηνωμένων Αραβικών Εμιράτων" in inf.forms("Ηνωμένα Αραβικά Εμιράτα", "el")["gen"]
 
 
 def test_rules_come_from_the_data_file(tmp_path: Path) -> None:
