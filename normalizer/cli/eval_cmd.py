@@ -37,6 +37,13 @@ def run(args: argparse.Namespace) -> int:
     except TableError as exc:
         print(exc, file=sys.stderr)
         return 2
-    report = evaluate(norm, args.texts, args.gold, gold_table=args.gold_table, use_lang=not args.ignore_lang)
+    try:
+        report = evaluate(norm, args.texts, args.gold, gold_table=args.gold_table, use_lang=not args.ignore_lang)
+    except TableError as exc:  # --gold-table
+        print(exc, file=sys.stderr)
+        return 2
+    except (OSError, ValueError, KeyError) as exc:  # unreadable file, bad JSON line, missing field
+        print(f"normalizer eval: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
     print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if args.json else report.format())
     return 0
