@@ -13,7 +13,9 @@ reach Python.  With a million aliases most raw matches were such short acronyms.
 The automata are ``daachorse`` double-array Aho–Corasick (Rust): leftmost-longest matching, compact, and
 serialisable, so the compiled-table cache (:mod:`normalizer.cache`) loads them in a fraction of a second instead
 of rebuilding (ahocorasick-rs automata cannot be pickled and take ~6 s to build for 780k keys).  Keys, aliases
-and their lookups are stored as columns (:mod:`normalizer.compact`); ``Alias`` objects are built for hits only.
+and their lookups are stored as columns (:mod:`normalizer.compact`).  Matching itself (:mod:`normalizer.scan`)
+builds no ``Alias`` or ``Entity`` objects: a hit carries its key's aliases as plain tuples read from the columns
+(:meth:`AliasMatcher.record`); ``entries`` builds ``KeyEntry`` objects for other callers.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ __all__ = ["Affixes", "AliasMatcher", "Hit", "KeyEntry", "case_ok"]
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 _LEFTMOST_LONGEST = daachorse.MATCH_KIND_LEFTMOST_LONGEST
 _DERIVED = "derived:"  # source prefix of the aliases the normalizer derives (decide.DERIVED)
-STATE_VERSION = 3  # bump when the layout of AliasMatcher.state() changes
+STATE_VERSION = 4  # bump when the layout of AliasMatcher.state() changes
 _MEMO = 200_000  # key records kept (cleared when full)
 
 
@@ -77,7 +79,7 @@ class AliasMatcher(Scanner):
         self._main_keys: array = state["main_keys"]
         self._upper_keys: array = state["upper_keys"]
         self._memo: dict[int, KeyEntry] = {}
-        self._ent_info: StringTable = state["ent_info"]  # per entity number: "id\x1ftype\x1fname"
+        self._ent_info: StringTable = state["ent_info"]  # per entity number: "type\x1fname" (ids: aliases.entity_ids)
         self._alias_meta: array = state["alias_meta"]  # per alias: index into _metas
         self._metas: tuple[tuple[str, str, bool], ...] = state["metas"]  # (case rule, lang, derived)
         self._records: dict[int, tuple[Row, ...]] = {}  # key number -> its aliases as rows (see record)
@@ -139,9 +141,9 @@ class AliasMatcher(Scanner):
         main, upper = _automaton(main_p), _automaton(upper_p)
         table = StringTable.build(keys)
         columns = AliasColumns(aliases)
-        # what a hit needs, packed for few memory reads: ids and types cannot hold \x1f (tables.ID_RE, TYPE_RE)
+        # what a hit needs, packed for few memory reads: a type cannot hold \x1f (tables.TYPE_RE)
         ents = (tables.entities[eid] for eid in columns.entity_ids)
-        ent_info = StringTable.build(f"{ent.id}\x1f{ent.type}\x1f{ent.name}" for ent in ents)
+        ent_info = StringTable.build(f"{ent.type}\x1f{ent.name}" for ent in ents)
         derived = {i for i, f in enumerate(columns.files) if f.startswith(_DERIVED)}
         metas: dict[tuple[int, int, bool], int] = {}
         alias_meta = array("H", (metas.setdefault((c, lang, f in derived), len(metas))
@@ -206,8 +208,9 @@ class AliasMatcher(Scanner):
     def _entity_info(self, ec: int) -> tuple[str, str, str]:
         """(id, canonical name, type) of entity number ``ec``."""
         b, e = self._ent_info.blob, self._ent_info.ends
-        eid, etype, name = b[e[ec - 1] if ec else 0 : e[ec]].decode("utf-8").split("\x1f", 2)
-        return eid, name, etype
+        etype, name = b[e[ec - 1] if ec else 0 : e[ec]].decode("utf-8").split("\x1f", 1)
+        ib, ie = self._aliases.entity_ids.blob, self._aliases.entity_ids.ends
+        return ib[ie[ec - 1] if ec else 0 : ie[ec]].decode("utf-8"), name, etype
 
     def key_index(self, key: str) -> int:
         """Number of a folded key, or -1."""
