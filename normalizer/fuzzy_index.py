@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from .cache import CacheHandle
     from .compact import AliasColumns
 
-LAYOUT = 2  # bump when the stored arrays change
+LAYOUT = 3  # bump when the stored arrays change
 MIN_DEL_LEN = 4  # tokens shorter than this have no deletion neighbours (2-letter leftovers meet everything)
 MIN_SKEL_DEL_LEN = 3  # the same for skeletons (consonants only: "krS")
 _KINDS = {"name": 0, "particle": 1}  # anything else (an article) is 2
@@ -61,9 +61,11 @@ def _neighbour_table(words: Sequence[str], min_len: int) -> tuple[np.ndarray, np
     return h[order], np.frombuffer(ids, dtype=np.int32)[order]
 
 
-def _csr(rows: np.ndarray, cols: np.ndarray, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
-    """CSR of (row, col) pairs: ``ptr`` (n_rows + 1) and the cols sorted by row, then col, duplicates dropped."""
-    order = np.lexsort((cols, rows))
+def _csr(rows: np.ndarray, cols: np.ndarray, n_rows: int,
+         by: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """CSR of (row, col) pairs: ``ptr`` (n_rows + 1) and the cols sorted by row, then ``by`` (if given), then col,
+    duplicates dropped."""
+    order = np.lexsort((cols, rows) if by is None else (cols, by, rows))
     r, c = rows[order], cols[order]
     if len(r):
         keep = np.ones(len(r), dtype=bool)
@@ -104,7 +106,8 @@ class FuzzyIndex(Search):
         atok = np.frombuffer(alias_tok, dtype=np.int32)
         alias_ptr = np.frombuffer(ends, dtype=np.int64)
         rows = np.repeat(np.arange(n_alias, dtype=np.int32), np.diff(alias_ptr))
-        post_ptr, post = _csr(atok, rows, n_tok)
+        short = np.minimum(np.frombuffer(lengths, dtype=np.uint16), 255).astype(np.uint8)
+        post_ptr, post = _csr(atok, rows, n_tok, short[rows])
         skel_of: dict[str, int] = {}
         tok_skel = np.full(n_tok, -1, dtype=np.int32)
         tok_kind = np.zeros(n_tok, dtype=np.int8)
@@ -124,7 +127,7 @@ class FuzzyIndex(Search):
             "layout": LAYOUT, "vocab": vocab, "roman": roman, "skels": skels, "n_alias": n_alias,
             "alias_ptr": alias_ptr.copy(), "alias_tok": atok.astype(np.uint16 if n_tok < 2**16 else np.int32),
             "lengths": np.frombuffer(lengths, dtype=np.uint16).astype(np.float32),
-            "post_ptr": post_ptr, "post": post, "tok_skel": tok_skel, "tok_kind": tok_kind,
+            "post_ptr": post_ptr, "post": post, "post_len": short[post], "tok_skel": tok_skel, "tok_kind": tok_kind,
             "skel_ptr": skel_ptr, "skel_tok": skel_tok, "tok_h": tok_h, "tok_hid": tok_hid,
             "skel_h": skel_h, "skel_hid": skel_hid,
         })

@@ -35,21 +35,29 @@ RARE, RARE_PENALTY = 2, 0.1  # a proposed token in this many aliases or fewer lo
 WEAK = 0.8  # a word whose best token is less similar than this is "weak": maybe a worse typo
 SPLIT_WEIGHT = 0.8  # a word read as two run together counts a little less
 MIN_SPLIT_DF = 3  # the halves of a split word must each be a token of this many aliases (not a one-off acronym)
-MAX_GATHER = 0.008  # tokens in more than this share of the aliases (and MIN_SKIP) are never gathered
+MAX_GATHER = 0.04  # tokens in more than this share of the aliases (and MIN_SKIP) are never gathered
 MIN_SKIP = 2_000
-STAGE1 = 3_000  # postings gathered first
-GOOD = 9.0  # an alias this close (about fuzz.ratio) after the first gathering ends the search
+WINDOW, WINDOW_SHARE = 3, 0.15  # gathered first: aliases within max(3, 15%) letters of the query's length
+ANY_LENGTH = 0.7  # ... and any length when none of those comes this close (about fuzz.ratio)
 BUDGET = 16_000
 VERIFY = 256
 VERIFY_WEAK = 4096
-TOP = 30
+TOP = 16
 Weak = list[tuple[int, str]] | tuple[()]
+Found = list[tuple[int, list[int]]]  # (alias number, its tokens)
 _ratio = Indel.normalized_similarity
 
 
 def _cdist(word: str, others: np.ndarray) -> np.ndarray:
     """Edit similarity (Indel, in [0, 1]) of ``word`` to each of ``others`` (an object array of str)."""
     return process.cdist([word], others, scorer=_ratio, dtype=np.float32)[0]
+
+
+class Slot(dict):
+    """One query word's proposed tokens -> similarity x letters; ``word`` and ``mass`` (its letters, less for the
+    half of a split word) let verification compare the word with any token."""
+
+    __slots__ = ("mass", "word")
 
 
 class Search:
@@ -115,14 +123,16 @@ class Search:
         pairs = self._splits([w for _, w in weak if len(w) >= 5])
         for left, right in pairs:
             for half in (left, right):
-                slots.append({self.tok_id[half]: SPLIT_WEIGHT})
-        for w, s in zip(words + [h for p in pairs for h in p], slots, strict=True):
+                slots.append({self.tok_id[half]: 1.0})
+        for j, (w, s) in enumerate(zip(words + [h for p in pairs for h in p], slots, strict=True)):
+            slots[j] = s = Slot(s)
+            s.word, s.mass = w, len(w) * (1.0 if j < len(words) else SPLIT_WEIGHT)
             for t in s:
-                s[t] *= len(w)
+                s[t] *= s.mass
         first: dict[str, int] = {}
         for j, w in enumerate(words):  # a repeated word is one slot (an alias must repeat it too to score twice)
             slots[j] = slots[first.setdefault(w, j)]
-        return slots, [] if pairs else weak
+        return slots, weak
 
     def _splits(self: FuzzyIndex, words: list[str]) -> list[tuple[str, str]]:
         """Pairs of common tokens that make a word when joined, with at most one letter between them or one edit
@@ -147,51 +157,56 @@ class Search:
                 if common(right) and len(left) > 3:
                     fuzzy += [(right, left, 0), (right, left[:-1], 0)]
         if fuzzy:
-            for (known, _, side), got in zip(fuzzy, self.neighbours([f[1] for f in fuzzy]), strict=True):
-                for t in [t for t in got if common(self.vocab[t])][:2]:
-                    out.append((self.vocab[t], known) if side == 0 else (known, self.vocab[t]))
-        return out[:4]
+            near = []
+            for (known, unknown, side), got in zip(fuzzy, self.neighbours([f[1] for f in fuzzy]), strict=True):
+                for t in got:
+                    tok = self.vocab[t]
+                    if common(tok) and _ratio(unknown, tok) >= WEAK:
+                        near.append((tok, known) if side == 0 else (known, tok))
+            out += sorted(set(near), key=lambda p: -min(len(p[0]), len(p[1])))  # long halves first
+        return list(dict.fromkeys(out))[:3]
 
     def top(self: FuzzyIndex, slots: list[dict[int, float]], query_len: int, *, weak: Weak = (),
-            limit: int = TOP) -> list[int]:
-        """The ``limit`` aliases most like the query (see the module's description), best first.  ``weak``: (slot,
+            limit: int = TOP) -> Found:
+        """The ``limit`` aliases most like the query (see the module's description), best first, each with its
+        tokens.  ``weak``: (slot,
         word) of query words nothing near was found for: the word may be a worse typo of one of an alias's tokens,
         so aliases of about the query's length are preferred when gathering (:data:`VERIFY_WEAK` of them) and the
         word is compared with every token of those when verifying."""
         skip = max(MIN_SKIP, int(MAX_GATHER * self.n_alias))
         df = self.df
-        ranked = [sorted(((-w, int(df[t]), t) for t, w in sims.items() if 0 < df[t] <= skip))
+        kind = self.tok_kind  # particles and articles (abu, bin, al) are never gathered, only verified
+        ranked = [sorted(((-w, int(df[t]), t) for t, w in sims.items() if 0 < df[t] <= skip and not kind[t]))
                   for sims in {id(s): s for s in slots}.values()]
-        # first the best token of the rarest words (at least two), then each word's best, then the others by
-        # similarity while the budget lasts; stop as soon as an alias is close enough
-        firsts = sorted((r[0] for r in ranked if r), key=lambda x: x[1])
+        # each word's best token, then the others by similarity while the budget lasts; aliases of about the
+        # query's length first, any length only when none of those is close
         chosen, used = [], 0
-        for x in firsts:
-            if len(chosen) >= 2 and used + x[1] > STAGE1:
-                break
-            chosen.append(x)
-            used += x[1]
-        rest = firsts[len(chosen):] + sorted(x for r in ranked for x in r[1:])
-        found, best = self._gather(chosen, slots, query_len, weak, limit)
-        if best >= GOOD or not rest:
-            return found
-        for x in rest:
-            if used + x[1] <= BUDGET:
+        firsts = sorted((r[0] for r in ranked if r), key=lambda x: x[1])  # the rarest words first, two at least
+        for x in firsts + sorted(x for r in ranked for x in r[1:]):
+            if used + x[1] <= BUDGET or len(chosen) < 2:
                 chosen.append(x)
                 used += x[1]
+        window = max(WINDOW, round(WINDOW_SHARE * query_len))
+        found, best = self._gather(chosen, slots, query_len, weak, limit, (query_len - window, query_len + window))
+        if best >= ANY_LENGTH:
+            return found
         return self._gather(chosen, slots, query_len, weak, limit)[0]
 
     def _gather(self: FuzzyIndex, chosen: list[tuple[float, int, int]], slots: list[dict[int, float]],
-                query_len: int, weak: Weak, limit: int) -> tuple[list[int], float]:
-        """Add the chosen tokens' (-similarity x letters, df, token) weights onto the aliases holding them, pick the
-        best :data:`VERIFY` and verify them."""
+                query_len: int, weak: Weak, limit: int, lengths: tuple[int, int] | None = None) -> tuple[Found, float]:
+        """Add the chosen tokens' (-similarity x letters, df, token) weights onto the aliases holding them (only
+        those with a folded length in ``lengths``, when given), pick the best :data:`VERIFY` and verify them."""
         if not chosen:
             return [], 0.0
         scores = self.scratch()[0]
-        ptr, post = self.post_ptr, self.post
+        ptr, post, post_len = self.post_ptr, self.post, self.post_len
         touched = []
-        for w, _, t in chosen:
-            ids = post[ptr[t]:ptr[t + 1]]
+        for w, df, t in chosen:
+            a, b = int(ptr[t]), int(ptr[t + 1])
+            if lengths is not None and df > 64:  # postings are sorted by alias length within a token
+                seg = post_len[a:b]
+                a, b = a + int(seg.searchsorted(max(lengths[0], 0))), a + int(seg.searchsorted(lengths[1], "right"))
+            ids = post[a:b]
             scores[ids] -= w
             touched.append(ids)
         cat = np.concatenate(touched) if len(touched) > 1 else touched[0]
@@ -209,7 +224,7 @@ class Search:
         return self._verify(cand, slots, query_len, weak, limit)
 
     def _verify(self: FuzzyIndex, cand: np.ndarray, slots: list[dict[int, float]], query_len: int, weak: Weak,
-                limit: int) -> tuple[list[int], float]:
+                limit: int) -> tuple[Found, float]:
         """Exact scores of the candidate aliases over all the query's words (numpy over their token lists)."""
         starts, ends = self.alias_ptr[cand], self.alias_ptr[cand + 1]
         lens = ends - starts
@@ -221,23 +236,24 @@ class Search:
         flat = np.repeat(starts - offsets, lens) + np.arange(int(lens.sum()))
         toks = self.alias_tok[flat]
         _, tokw = self.scratch()
-        if weak:  # the weak words against every token of the candidates
-            slots = list(slots)
-            tokw[toks] = np.arange(len(toks), dtype=np.float32)
-            uniq = toks[tokw[toks] == np.arange(len(toks), dtype=np.float32)].tolist()
-            tokw[toks] = 0.0
-            strings = [self.vocab[t] for t in uniq]
-            for j, w in weak:
-                got = process.cdist([w], strings, scorer=_ratio, dtype=np.float32, score_cutoff=MIN_SIM)[0]
-                more = {**{t: float(x) * len(w) for t, x in zip(uniq, got.tolist(), strict=True) if x}, **slots[j]}
-                slots = [more if s is slots[j] else s for s in slots]
+        # every query word against every token of the candidates (typos the neighbourhoods do not reach), and
+        # the proposed tokens with their similarity (spellings: romanised similarity)
+        tokw[toks] = np.arange(len(toks), dtype=np.float32)
+        uniq = toks[tokw[toks] == np.arange(len(toks), dtype=np.float32)]
+        tokw[toks] = 0.0
+        words = list(dict.fromkeys(getattr(s, "word", "") for s in slots))
+        sim = process.cdist(words, self.vocab_obj[uniq], scorer=_ratio, dtype=np.float32, score_cutoff=MIN_SIM)
+        row = {w: r for r, w in enumerate(words)}
         total = np.zeros(len(cand), dtype=np.float32)
         times: dict[int, int] = {}
         for sims in slots:
             times[id(sims)] = times.get(id(sims), 0) + 1
         for sims in {id(s): s for s in slots}.values():
             ts = np.fromiter(sims.keys(), dtype=np.int64, count=len(sims))
-            tokw[ts] = np.fromiter(sims.values(), dtype=np.float32, count=len(sims))
+            word = getattr(sims, "word", "")
+            if word:
+                tokw[uniq] = sim[row[word]] * np.float32(sims.mass)
+            tokw[ts] = np.maximum(tokw[ts], np.fromiter(sims.values(), dtype=np.float32, count=len(sims)))
             got = tokw[toks]
             if times[id(sims)] == 1:
                 total += np.maximum.reduceat(got, offsets)
@@ -245,11 +261,14 @@ class Search:
                 hits = np.add.reduceat((got > 0).astype(np.float32), offsets)
                 total += np.maximum.reduceat(got, offsets) * np.minimum(hits, times[id(sims)])
             tokw[ts] = 0.0
+            tokw[uniq] = 0.0
         total /= self.lengths[cand] + query_len
         k = min(limit, len(cand))
         best = np.argpartition(-total, k - 1)[:k] if len(cand) > k else np.arange(len(cand))
         best = best[np.argsort(-total[best], kind="stable")]
-        return cand[best].tolist(), 2 * float(total[best[0]])
+        flat_toks, at, n = toks.tolist(), offsets[best].tolist(), lens[best].tolist()
+        return ([(i, flat_toks[a:a + m]) for i, a, m in zip(cand[best].tolist(), at, n, strict=True)],
+                2 * float(total[best[0]]))
 
     def candidates(self: FuzzyIndex, keys: list[TokenKey], limit: int) -> list[int]:
         """Aliases sharing variant skeletons (or one-deletion neighbours of them) with ``keys``: for the fuzzy pass,
@@ -263,4 +282,5 @@ class Search:
                 for t in self.skel_tok[self.skel_ptr[s]:self.skel_ptr[s + 1]].tolist():
                     sims[t] = max(sims.get(t, 0.0), len(k.roman) * (1.0 if s == skel else 0.8))
             slots.append(sims)
-        return self.top(slots, len(" ".join(k.roman for k in keys if k.kind != "article" and k.roman)), limit=limit)
+        query_len = len(" ".join(k.roman for k in keys if k.kind != "article" and k.roman))
+        return [i for i, _ in self.top(slots, query_len, limit=limit)]

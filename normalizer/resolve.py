@@ -61,6 +61,12 @@ def resolve_name(norm: Normalizer, name: str, *, limit: int = 5, lang: str | Non
         exact = a.text == name.strip()
         offer(a, 1.0 if exact else 0.95, "exact" if exact else "folded", {"key_match": "folded", "key": key})
     variants = norm.variants
+    columns = norm.matcher.alias_columns
+    ids = columns.entity_ids
+
+    def entity_of(i: int) -> str:
+        return ids[columns.entity[i]]
+
     words = norm.folder.fold_key(variants.prepare(name)).split()
     qtok = [variants.token(w) for w in words]
     vkey = key_of(qtok)
@@ -68,25 +74,26 @@ def resolve_name(norm: Normalizer, name: str, *, limit: int = 5, lang: str | Non
     index = norm.fuzzy_index
     qstr = " ".join(words)
     slots, weak = index.expand(words, qtok)
-    found = [(i, index.tokens(i)) for i in index.top(slots, len(qstr), weak=weak)]
+    found = index.top(slots, len(qstr), weak=weak)
     vocab = index.vocab
-    quick = sorted(((fuzz.ratio(qstr, " ".join([vocab[t] for t in toks])), -n, i, toks)
-                    for n, (i, toks) in enumerate(found)), reverse=True)
-    for rank, (r, _, i, toks) in enumerate(quick):
-        same_key = strong_key and index.skeleton_key(toks) == vkey
+    quick = [fuzz.ratio(qstr, " ".join([vocab[t] for t in toks])) for _, toks in found]
+    scored: dict[tuple[int, ...], tuple[str, float, dict[str, Any]]] = {}  # homonyms share their tokens' score
+    for rank, n in enumerate(sorted(range(len(found)), key=lambda n: -quick[n])):
+        i, toks = found[n]
+        same_key = rank < 2 * RESCORE and strong_key and index.skeleton_key(toks) == vkey
         if rank >= RESCORE and not same_key:
             continue
-        a = index.aliases[i]
-        cur = best.get(a.entity_id)
-        if cur is not None and cur[0] >= 0.95:
+        eid = entity_of(i)
+        cur = best.get(eid)
+        if cur is not None and (cur[0] >= 0.95 or (not same_key and cur[2] != "fuzzy")):
             continue
-        atok = [variants.token(vocab[t]) for t in toks]
-        if same_key:
-            score, feats = score_pair(qtok, atok, "variant")
-            offer(a, score, "variant", feats)
-        elif cur is None or cur[2] == "fuzzy":
-            score, feats = fuzzy_score(qtok, atok, folded=r / 100)
-            offer(a, score, "fuzzy", feats)
+        got = scored.get(key := tuple(toks))
+        if got is None:
+            atok = [variants.token(vocab[t]) for t in toks]
+            score, feats = score_pair(qtok, atok, "variant") if same_key else \
+                fuzzy_score(qtok, atok, folded=quick[n] / 100)
+            got = scored[key] = ("variant" if same_key else "fuzzy", score, feats)
+        offer(index.aliases[i], got[1], got[0], got[2])
     floor = norm.thresholds.resolve_floor
     # equal scores: the alias spelled most like the query (Gulay Kiralp, not Gülay Kıralp, for "Gulay Kirhlp")
     ranked = sorted((v for v in best.values() if v[0] >= floor),
