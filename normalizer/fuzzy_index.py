@@ -33,11 +33,11 @@ if TYPE_CHECKING:
     from .cache import CacheHandle
     from .compact import AliasColumns
 
-LAYOUT = 3  # bump when the stored arrays change
+LAYOUT = 5  # bump when the stored arrays change
 MIN_DEL_LEN = 4  # tokens shorter than this have no deletion neighbours (2-letter leftovers meet everything)
 MIN_SKEL_DEL_LEN = 3  # the same for skeletons (consonants only: "krS")
 _KINDS = {"name": 0, "particle": 1}  # anything else (an article) is 2
-_TRANSIENT = ("tok_id", "skel_id", "_local", "aliases", "vocab_obj", "roman_obj", "df")
+_TRANSIENT = ("skel_id", "_local", "aliases", "vocab_obj", "df")
 _lock = threading.Lock()
 
 
@@ -58,7 +58,7 @@ def _neighbour_table(words: Sequence[str], min_len: int) -> tuple[np.ndarray, np
             ids.append(i)
     h = np.frombuffer(hashes, dtype=np.uint32)
     order = np.argsort(h, kind="stable")
-    return h[order], np.frombuffer(ids, dtype=np.int32)[order]
+    return h[order], np.frombuffer(ids, dtype=np.int32)[order].astype(np.uint16 if len(words) < 2**16 else np.int32)
 
 
 def _csr(rows: np.ndarray, cols: np.ndarray, n_rows: int,
@@ -82,10 +82,8 @@ class FuzzyIndex(Search):
 
     def __init__(self, state: dict) -> None:
         self.__dict__.update(state)
-        self.tok_id = {t: i for i, t in enumerate(self.vocab)}
         self.skel_id = {s: i for i, s in enumerate(self.skels)}
         self.vocab_obj = np.array(self.vocab, dtype=object)
-        self.roman_obj = np.array(self.roman, dtype=object)
         self.df = np.diff(self.post_ptr).astype(np.int32)
         self._local = threading.local()
         self.aliases: Sequence[Alias] = ()  # Alias objects by number (set by index_for / over)
@@ -111,11 +109,13 @@ class FuzzyIndex(Search):
         skel_of: dict[str, int] = {}
         tok_skel = np.full(n_tok, -1, dtype=np.int32)
         tok_kind = np.zeros(n_tok, dtype=np.int8)
-        roman = []
+        roman = array("q", [0])  # the romanised forms: one UTF-8 blob and end offsets (see romans())
+        blob = bytearray()
         for i, t in enumerate(vocab):
             k = variants.token(t)
             tok_kind[i] = _KINDS.get(k.kind, 2)
-            roman.append(k.roman)
+            blob += k.roman.encode("utf-8")
+            roman.append(len(blob))
             if k.key:
                 tok_skel[i] = skel_of.setdefault(k.key, len(skel_of))
         skels = list(skel_of)
@@ -124,10 +124,12 @@ class FuzzyIndex(Search):
         tok_h, tok_hid = _neighbour_table(vocab, MIN_DEL_LEN)
         skel_h, skel_hid = _neighbour_table(skels, MIN_SKEL_DEL_LEN)
         return cls({
-            "layout": LAYOUT, "vocab": vocab, "roman": roman, "skels": skels, "n_alias": n_alias,
-            "alias_ptr": alias_ptr.copy(), "alias_tok": atok.astype(np.uint16 if n_tok < 2**16 else np.int32),
-            "lengths": np.frombuffer(lengths, dtype=np.uint16).astype(np.float32),
-            "post_ptr": post_ptr, "post": post, "post_len": short[post], "tok_skel": tok_skel, "tok_kind": tok_kind,
+            "layout": LAYOUT, "vocab": vocab, "roman": bytes(blob), "roman_end": np.frombuffer(roman, np.int64).astype(np.uint32),
+            "skels": skels, "n_alias": n_alias,
+            "alias_ptr": alias_ptr.astype(np.uint32 if len(atok) < 2**32 else np.int64),
+            "alias_tok": atok.astype(np.uint16 if n_tok < 2**16 else np.int32), "lengths": short,
+            "post_ptr": post_ptr.astype(np.uint32 if len(post) < 2**32 else np.int64), "post": post,
+            "post_len": short[post], "tok_skel": tok_skel, "tok_kind": tok_kind,
             "skel_ptr": skel_ptr, "skel_tok": skel_tok, "tok_h": tok_h, "tok_hid": tok_hid,
             "skel_h": skel_h, "skel_hid": skel_hid,
         })
@@ -159,12 +161,30 @@ class FuzzyIndex(Search):
         sk, kind, names = self.tok_skel, self.tok_kind, self.skels
         return " ".join([names[sk[t]] for t in tokens if kind[t] != 2 and sk[t] >= 0])
 
+    def token(self, word: str) -> int | None:
+        """The number of a vocabulary token, or None (through the CRC table: no dictionary of 50k strings)."""
+        h = crc(word)
+        hashes, ids, vocab = self.tok_h, self.tok_hid, self.vocab
+        at = int(hashes.searchsorted(np.uint32(h)))
+        while at < len(hashes) and hashes[at] == h:
+            t = int(ids[at])
+            if vocab[t] == word:
+                return t
+            at += 1
+        return None
+
+    def romans(self, tokens: np.ndarray) -> list[str]:
+        """The romanised forms of these tokens."""
+        blob, end = self.roman, self.roman_end
+        return [blob[a:b].decode("utf-8") for a, b in zip(end[tokens].tolist(), end[tokens + 1].tolist(), strict=True)]
+
     def nbytes(self) -> int:
         """Bytes held in arrays (the vocabulary's strings and dictionaries come on top)."""
         return sum(v.nbytes for v in self.__dict__.values() if isinstance(v, np.ndarray))
 
     def scratch(self) -> tuple[np.ndarray, np.ndarray]:
-        """This thread's zeroed work arrays: one float per alias, one per token (every query leaves them zeroed)."""
+        """This thread's zeroed work arrays: one float per alias, one per token (every query leaves them
+        zeroed)."""
         s = getattr(self._local, "scratch", None)
         if s is None:
             s = self._local.scratch = (np.zeros(self.n_alias, np.float32), np.zeros(len(self.vocab), np.float32))

@@ -2,17 +2,19 @@
 
 1. **Expand** each query word into vocabulary tokens with a similarity: itself (1), its deletion neighbours (typos,
    by edit ratio), the tokens of its variant skeleton (spellings: ``Hussein``/``Hüseyin``/``Husain``, by the better
-   of the edit ratios of the words and of their romanised forms); the :data:`PER_TOKEN` best.  A word nothing is
-   near is also read as two words run together (``AhmetÖzer``, ``AlirAsflan``).
-2. **Gather**: the postings of the rarest proposed tokens (each word's rarest first, then the rarest overall up to
-   :data:`BUDGET` postings; tokens in more than :data:`MAX_DF` of the aliases never: ``al``, ``ibn``) add each
-   token's similarity x letters onto the aliases holding them: a rough score that picks :data:`VERIFY` aliases.
-3. **Verify** those exactly, with numpy over their token lists: for each query word its best similarity among the
-   alias's tokens (common words count here too) times its letters, summed, over both lengths — about
-   ``fuzz.ratio`` — and return the best.
+   of the edit ratios of the words and of their romanised forms); the :data:`PER_TOKEN` best, one-off tokens
+   (acronyms) last.  A word nothing is near is "weak" (a worse typo) and is also read as two words run together
+   (``AhmetÖzer``, ``AlirAsflan``).
+2. **Gather**: each word's best token, the rarest words first (two at least), then the other proposed tokens while
+   :data:`BUDGET` postings last (particles and articles never: ``abu``, ``al``); the postings are sorted by alias
+   length, so only aliases within max(:data:`WINDOW`, :data:`WINDOW_SHARE`) letters of the query's length are read
+   (all lengths when nothing near comes close: :data:`ANY_LENGTH`).  Each token adds its similarity x letters onto
+   the aliases holding it: a rough score that picks :data:`VERIFY` aliases (more when a word is weak).
+3. **Verify** those with numpy over their token lists: every query word against every token of theirs (rapidfuzz
+   ``cdist``), its best similarity times its letters, summed over the words (a repeated word needs a repeated token),
+   over both lengths — about ``fuzz.ratio`` — and return the best :data:`TOP` with their tokens.
 
-The cost is bounded by :data:`BUDGET` and :data:`VERIFY`, not by the table: a million aliases answer in well under
-a millisecond.
+The cost is bounded by :data:`BUDGET` and :data:`VERIFY`, not by the size of the table (benchmarks/bench_resolve.py).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from .variants import TokenKey
 if TYPE_CHECKING:
     from .fuzzy_index import FuzzyIndex
 
+MIN_SKELETON = 3  # consonants a word's skeleton needs to propose the tokens sharing it
 PER_TOKEN = 10  # vocabulary tokens one query word proposes per route (typos, spellings), best first
 MIN_SIM = 0.6
 RARE, RARE_PENALTY = 2, 0.1  # a proposed token in this many aliases or fewer loses this much similarity
@@ -42,7 +45,7 @@ ANY_LENGTH = 0.7  # ... and any length when none of those comes this close (abou
 BUDGET = 16_000
 VERIFY = 256
 VERIFY_WEAK = 4096
-TOP = 16
+TOP = 24
 Weak = list[tuple[int, str]] | tuple[()]
 Found = list[tuple[int, list[int]]]  # (alias number, its tokens)
 _ratio = Indel.normalized_similarity
@@ -96,7 +99,7 @@ class Search:
         for (more than about two edits from any token), with their slot numbers: see :meth:`top`."""
         slots: list[dict[int, float]] = []
         weak: list[tuple[int, str]] = []
-        exacts = [self.tok_id.get(w) for w in words]
+        exacts = [self.token(w) for w in words]
         for j, (w, cand) in enumerate(zip(words, self.neighbours(words), strict=True)):
             cand.discard(exacts[j])  # type: ignore[arg-type]
             ts = np.fromiter(cand, np.int64, len(cand))
@@ -108,14 +111,14 @@ class Search:
         weak_keys = [keys[j].key for j, _ in weak if keys[j].kind == "name" and keys[j].key]
         near_skels = dict(zip(weak_keys, self.neighbours(weak_keys, skeletons=True, min_len=4), strict=True))
         for w, k, sims, exact in zip(words, keys, slots, exacts, strict=True):
-            if k.kind != "name" or not k.key:
-                continue
+            if k.kind != "name" or len(k.key) < MIN_SKELETON:
+                continue  # a skeleton of one or two consonants (Ali, Ayşe) is shared by hundreds of unrelated words
             same = self.skel_id.get(k.key)
             group = self._group(near_skels.get(k.key, {same} if same is not None else ()), sims, exact)
             if len(group):
                 by = _cdist(w, self.vocab_obj[group])
                 if len(k.roman) >= 4:
-                    np.maximum(by, _cdist(k.roman, self.roman_obj[group]) - np.float32(0.05), out=by)
+                    np.maximum(by, _cdist(k.roman, self.romans(group)) - np.float32(0.05), out=by)
                 sims.update(self._pick(group, by))
         for sims, exact in zip(slots, exacts, strict=True):
             if exact is not None:
@@ -123,7 +126,7 @@ class Search:
         pairs = self._splits([w for _, w in weak if len(w) >= 5])
         for left, right in pairs:
             for half in (left, right):
-                slots.append({self.tok_id[half]: 1.0})
+                slots.append({self.token(half): 1.0})
         for j, (w, s) in enumerate(zip(words + [h for p in pairs for h in p], slots, strict=True)):
             slots[j] = s = Slot(s)
             s.word, s.mass = w, len(w) * (1.0 if j < len(words) else SPLIT_WEIGHT)
@@ -140,7 +143,7 @@ class Search:
         min_df = MIN_SPLIT_DF if self.n_alias >= 10_000 else 1  # in a small table every token is rare
 
         def common(s: str) -> bool:
-            t = self.tok_id.get(s)
+            t = self.token(s)
             return t is not None and self._df(t) >= min_df
 
         out: list[tuple[str, str]] = []
@@ -201,22 +204,24 @@ class Search:
         scores = self.scratch()[0]
         ptr, post, post_len = self.post_ptr, self.post, self.post_len
         touched = []
+        if lengths is not None:
+            shortest, longest = (np.uint8(min(max(x, 0), 255)) for x in lengths)
         for w, df, t in chosen:
             a, b = int(ptr[t]), int(ptr[t + 1])
             if lengths is not None and df > 64:  # postings are sorted by alias length within a token
                 seg = post_len[a:b]
-                a, b = a + int(seg.searchsorted(max(lengths[0], 0))), a + int(seg.searchsorted(lengths[1], "right"))
+                a, b = a + int(seg.searchsorted(shortest)), a + int(seg.searchsorted(longest, "right"))
             ids = post[a:b]
             scores[ids] -= w
             touched.append(ids)
         cat = np.concatenate(touched) if len(touched) > 1 else touched[0]
-        rough = scores[cat]
+        rough = scores[cat].astype(np.float32)
         scores[cat] = 0.0
         n = VERIFY_WEAK if weak else VERIFY
         if len(cat) > 2 * n:  # an alias is in ``cat`` once per gathered token it holds
             part = np.argpartition(-rough, 2 * n - 1)[:2 * n]
             cat, rough = cat[part], rough[part]
-        lengths = self.lengths[cat]
+        lengths = self.lengths[cat].astype(np.float32)
         if weak:
             rough += np.float32(sum(len(w) for _, w in weak)) * (np.abs(lengths - query_len) <= 2)
         rough /= lengths + query_len
@@ -226,7 +231,7 @@ class Search:
     def _verify(self: FuzzyIndex, cand: np.ndarray, slots: list[dict[int, float]], query_len: int, weak: Weak,
                 limit: int) -> tuple[Found, float]:
         """Exact scores of the candidate aliases over all the query's words (numpy over their token lists)."""
-        starts, ends = self.alias_ptr[cand], self.alias_ptr[cand + 1]
+        starts, ends = self.alias_ptr[cand].astype(np.int64), self.alias_ptr[cand + 1].astype(np.int64)
         lens = ends - starts
         keep = lens > 0
         cand, starts, lens = cand[keep], starts[keep], lens[keep]
@@ -262,7 +267,7 @@ class Search:
                 total += np.maximum.reduceat(got, offsets) * np.minimum(hits, times[id(sims)])
             tokw[ts] = 0.0
             tokw[uniq] = 0.0
-        total /= self.lengths[cand] + query_len
+        total /= self.lengths[cand].astype(np.float32) + query_len
         k = min(limit, len(cand))
         best = np.argpartition(-total, k - 1)[:k] if len(cand) > k else np.arange(len(cand))
         best = best[np.argsort(-total[best], kind="stable")]
