@@ -63,8 +63,9 @@ class FastFold:
             ord(chr(f).upper()) if c.lower() != c.upper() and not c.isupper() and chr(f).isalpha() else f
             for c, f in zip(table, fold, strict=True)
         )
-        # capitals: "U" where the source character is an upper-case letter (affixes.case_flags' test), else "."
-        self.cap_bytes = bytes(85 if c.lower() != c.upper() and c.isupper() else 46 for c in table)
+        # case marks (affixes.case_flags' tests): "U" where the source character is cased and upper case, "l" where it
+        # is cased and not upper case, "." where it is not cased
+        self.cap_bytes = bytes(46 if c.lower() == c.upper() else 85 if c.isupper() else 108 for c in table)
 
     def encode(self, text: str) -> bytes | None:
         """One private byte per character, or None when some character is outside the alphabet."""
@@ -100,7 +101,8 @@ class FastFold:
         return private.translate(self.upper_bytes)
 
     def capitals(self, private: bytes) -> bytes:
-        """``b"U"`` at each upper-case letter of the source, ``b"."`` elsewhere (same length as the source)."""
+        """The case marks of the source: ``b"U"`` at each upper-case letter, ``b"l"`` at each other cased letter,
+        ``b"."`` elsewhere (same length as the source)."""
         return private.translate(self.cap_bytes)
 
 

@@ -139,7 +139,7 @@ class Scanner:
                     a, b = span(s, e - 1)
                     if caps.find(85, a, b) == -1:  # no capital: _accept's F_NEEDCAP test rejects it
                         continue
-                hit = accept(folded, padded, span, k, s, e, suffixes)
+                hit = accept(folded, padded, span, caps, k, s, e, suffixes)
                 if hit is not None:
                     hits.append(hit)
                     if hit[3][-1] == "fallback:shorter":
@@ -149,8 +149,8 @@ class Scanner:
                     if nxt != -1:
                         todo.append((nxt, min(n, e + maxlen)))
 
-    def _accept(self: AliasMatcher, folded: Folded, padded: str, span: Span, k: int, s: int, e: int,
-                suffixes: frozenset[str]) -> Hit | None:
+    def _accept(self: AliasMatcher, folded: Folded, padded: str, span: Span, caps: bytes | None, k: int, s: int,
+                e: int, suffixes: frozenset[str]) -> Hit | None:
         flags = self._flags[k]
         rules: list[str] | None = None
         if flags & F_ARABIC:
@@ -174,15 +174,19 @@ class Scanner:
                 inflected = True
                 rules = (rules or []) + [f"suffix-fused:{tail}"]
             else:
-                return self._shorter(folded, padded, span, s, e, suffixes)
+                return self._shorter(folded, padded, span, caps, s, e, suffixes)
         source = folded.source
         start, end = span(name_start - 1, e - 1)
         text = source[start:end]
-        has_upper, all_upper = case_flags(text)
+        if caps is None:
+            has_upper, all_upper = case_flags(text)
+        else:  # the same tests on the case marks
+            has_upper = caps.find(85, start, end) != -1
+            all_upper = has_upper and caps.find(108, start, end) == -1
         if flags & F_NEEDCAP and not has_upper:  # lower-case 'time' for the acronym TIME: no alias can accept it
             if flags & F_UPPER or " " not in padded[s + 1:e]:
                 return None
-            return self._shorter(folded, padded, span, s, e, suffixes)
+            return self._shorter(folded, padded, span, caps, s, e, suffixes)
         rows = self._records.get(k) or self.record(k)
         if end < len(source) and source[end] in _APOSTROPHES and e < n - 1:
             rules = (rules or []) + ["suffix-apostrophe"]
@@ -195,7 +199,7 @@ class Scanner:
                                                              if r[1] == "upper" else text == r[0])))
         key = padded[name_start:e]
         if not ok:
-            return self._shorter(folded, padded, span, s, e, suffixes) if " " in key else None
+            return self._shorter(folded, padded, span, caps, s, e, suffixes) if " " in key else None
         if len(key) <= 2 and all(r[1] == "upper" for r in ok) and shouting(source, start, end):
             return None
         if inflected:
@@ -205,7 +209,7 @@ class Scanner:
             return _hit(Hit, (start, end, ok, ("alias", *rules, f"case:{ok[0][1]}"), inflected, e, key))
         return _hit(Hit, (start, end, ok, _PLAIN_RULES[ok[0][1]], inflected, e, key))
 
-    def _shorter(self: AliasMatcher, folded: Folded, padded: str, span: Span, s: int, e: int,
+    def _shorter(self: AliasMatcher, folded: Folded, padded: str, span: Span, caps: bytes | None, s: int, e: int,
                  suffixes: frozenset[str]) -> Hit | None:
         """The longest match at ``s`` failed (word boundary or case): try the longest shorter key there."""
         pos = padded.rfind(" ", s + 1, e)
@@ -213,7 +217,7 @@ class Scanner:
         while pos > s:
             k = self._index.find(padded[s:pos] if arabic else padded[s + 1:pos])
             if k >= 0:
-                hit = self._accept(folded, padded, span, k, s, pos, suffixes)
+                hit = self._accept(folded, padded, span, caps, k, s, pos, suffixes)
                 if hit is not None:
                     return hit._replace(rules=hit.rules + _FALLBACK)
             pos = padded.rfind(" ", s + 1, pos)

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from normalizer import Candidate, Mention, Normalizer
+from normalizer.affixes import case_flags
 from normalizer.decide import non_overlapping, select_hits
 from normalizer.fastfold import FastAux
 from normalizer.scan import Hit, _fast_span
@@ -64,6 +65,17 @@ def test_fast_span_is_the_fold_span(text: str, data: st.DataObject) -> None:
         a = data.draw(st.sampled_from(words))
         b = data.draw(st.sampled_from([j for j in ends if j > a] or [n]))
         assert _fast_span(folded)(a, b) == folded.span(a, b)
+
+
+FAST = N.folder._fast
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from([c for c in FAST.alphabet if ord(c) < 0xFDD0]), max_size=12))
+def test_case_marks_agree_with_case_flags(word: str) -> None:
+    marks = FAST.capitals(FAST.encode(word))
+    has_upper = b"U" in marks
+    assert (has_upper, has_upper and b"l" not in marks) == case_flags(word)
 
 
 spans = st.lists(st.tuples(st.integers(0, 30), st.integers(0, 8)), max_size=12)
