@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .pipeline import Normalizer
 
 RESCORE = 6  # index candidates (best by edit ratio of the folded forms) that get the full feature scoring
+QUICK_MARGIN = 15  # ... unless this far (in fuzz.ratio points) behind the best
 
 
 def fuzzy_score(query: list[TokenKey], alias: list[TokenKey], min_whole: float = 0.0,
@@ -78,11 +79,12 @@ def resolve_name(norm: Normalizer, name: str, *, limit: int = 5, lang: str | Non
     vocab = index.vocab
     quick = [fuzz.ratio(qstr, " ".join([vocab[t] for t in toks])) for _, toks in found]
     scored: dict[tuple[int, ...], tuple[str, float, dict[str, Any]]] = {}  # homonyms share their tokens' score
+    top = max(quick, default=0.0)
     for rank, n in enumerate(sorted(range(len(found)), key=lambda n: -quick[n])):
         i, toks = found[n]
         same_key = rank < 2 * RESCORE and strong_key and index.skeleton_key(toks) == vkey
-        if rank >= RESCORE and not same_key:
-            continue
+        if (rank >= RESCORE or quick[n] < top - QUICK_MARGIN) and not same_key:
+            continue  # far behind the closest spelling: cannot come first
         eid = entity_of(i)
         cur = best.get(eid)
         if cur is not None and (cur[0] >= 0.95 or (not same_key and cur[2] != "fuzzy")):
