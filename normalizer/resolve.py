@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 RESCORE = 6  # index candidates (best by edit ratio of the folded forms) that get the full feature scoring
 QUICK_MARGIN = 15  # ... unless this far (in fuzz.ratio points) behind the best
+VARIANT_SPELLING = 0.7  # a variant candidate's score x (1 - this x (1 - edit similarity of the folded spellings))
 
 
 def fuzzy_score(query: list[TokenKey], alias: list[TokenKey], min_whole: float = 0.0,
@@ -92,8 +93,12 @@ def resolve_name(norm: Normalizer, name: str, *, limit: int = 5, lang: str | Non
         got = scored.get(key := tuple(toks))
         if got is None:
             atok = [variants.token(vocab[t]) for t in toks]
-            score, feats = score_pair(qtok, atok, "variant") if same_key else \
-                fuzzy_score(qtok, atok, folded=quick[n] / 100)
+            if same_key:  # a key collision spelled far from the query (a typo met another name's key) counts less
+                score, feats = score_pair(qtok, atok, "variant")
+                feats["folded_similarity"] = round(quick[n] / 100, 4)
+                score = round(score * (1 - VARIANT_SPELLING * (1 - quick[n] / 100)), 4)
+            else:
+                score, feats = fuzzy_score(qtok, atok, folded=quick[n] / 100)
             got = scored[key] = ("variant" if same_key else "fuzzy", score, feats)
         offer(index.aliases[i], got[1], got[0], got[2])
     floor = norm.thresholds.resolve_floor
