@@ -36,8 +36,9 @@ if TYPE_CHECKING:
 LAYOUT = 5  # bump when the stored arrays change
 MIN_DEL_LEN = 4  # tokens shorter than this have no deletion neighbours (2-letter leftovers meet everything)
 MIN_SKEL_DEL_LEN = 3  # the same for skeletons (consonants only: "krS")
+SCORES_KEPT = 2  # per-alias work arrays kept for reuse (one per core)
 _KINDS = {"name": 0, "particle": 1}  # anything else (an article) is 2
-_TRANSIENT = ("skel_id", "_local", "aliases", "vocab_obj", "df")
+_TRANSIENT = ("skel_id", "_local", "_pool", "_pool_lock", "aliases", "vocab_obj", "df")
 _lock = threading.Lock()
 
 
@@ -86,6 +87,8 @@ class FuzzyIndex(Search):
         self.vocab_obj = np.array(self.vocab, dtype=object)
         self.df = np.diff(self.post_ptr).astype(np.int32)
         self._local = threading.local()
+        self._pool: list[np.ndarray] = []
+        self._pool_lock = threading.Lock()
         self.aliases: Sequence[Alias] = ()  # Alias objects by number (set by index_for / over)
 
     @classmethod
@@ -182,13 +185,25 @@ class FuzzyIndex(Search):
         """Bytes held in arrays (the vocabulary's strings and dictionaries come on top)."""
         return sum(v.nbytes for v in self.__dict__.values() if isinstance(v, np.ndarray))
 
-    def scratch(self) -> tuple[np.ndarray, np.ndarray]:
-        """This thread's zeroed work arrays: one float per alias, one per token (every query leaves them
-        zeroed)."""
+    def scratch(self) -> np.ndarray:
+        """This thread's zeroed work array, one float per token (every query leaves it zeroed)."""
         s = getattr(self._local, "scratch", None)
         if s is None:
-            s = self._local.scratch = (np.zeros(self.n_alias, np.float32), np.zeros(len(self.vocab), np.float32))
+            s = self._local.scratch = np.zeros(len(self.vocab), np.float32)
         return s
+
+    def take_scores(self) -> np.ndarray:
+        """A zeroed float per alias (4 MB at 1M aliases): from a small pool shared by the threads, so a server's
+        thread pool does not hold one per thread; hand it back zeroed with :meth:`give_scores`."""
+        with self._pool_lock:
+            if self._pool:
+                return self._pool.pop()
+        return np.zeros(self.n_alias, np.float32)
+
+    def give_scores(self, scores: np.ndarray) -> None:
+        with self._pool_lock:
+            if len(self._pool) < SCORES_KEPT:
+                self._pool.append(scores)
 
     def neighbours(self, words: list[str], skeletons: bool = False, min_len: int = 0) -> list[set[int]]:
         """For each word, the tokens (or skeletons) within one deletion on each side of it, itself included."""

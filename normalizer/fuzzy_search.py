@@ -88,7 +88,7 @@ class Search:
         drop = [*skip, exact] if exact is not None else list(skip)
         if not drop or not len(group):
             return group
-        mark = self.scratch()[1]
+        mark = self.scratch()
         mark[drop] = 1.0
         group = group[mark[group] == 0.0]
         mark[drop] = 0.0
@@ -201,7 +201,7 @@ class Search:
         those with a folded length in ``lengths``, when given), pick the best :data:`VERIFY` and verify them."""
         if not chosen:
             return [], 0.0
-        scores = self.scratch()[0]
+        scores = self.take_scores()
         ptr, post, post_len = self.post_ptr, self.post, self.post_len
         touched = []
         if lengths is not None:
@@ -217,6 +217,7 @@ class Search:
         cat = np.concatenate(touched) if len(touched) > 1 else touched[0]
         rough = scores[cat].astype(np.float32)
         scores[cat] = 0.0
+        self.give_scores(scores)
         n = VERIFY_WEAK if weak else VERIFY
         if len(cat) > 2 * n:  # an alias is in ``cat`` once per gathered token it holds
             part = np.argpartition(-rough, 2 * n - 1)[:2 * n]
@@ -240,7 +241,7 @@ class Search:
         offsets = np.cumsum(lens) - lens
         flat = np.repeat(starts - offsets, lens) + np.arange(int(lens.sum()))
         toks = self.alias_tok[flat]
-        _, tokw = self.scratch()
+        tokw = self.scratch()
         # every query word against every token of the candidates (typos the neighbourhoods do not reach), and
         # the proposed tokens with their similarity (spellings: romanised similarity)
         tokw[toks] = np.arange(len(toks), dtype=np.float32)
