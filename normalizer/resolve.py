@@ -23,6 +23,7 @@ from .variants import TokenKey, key_of, roman_of
 if TYPE_CHECKING:
     from .pipeline import Normalizer
 
+MAX_NAME_WORDS = 12  # a longer query is text, not a name: only exact and folded matches (it would cost ~50 ms)
 RESCORE = 6  # index candidates (best by edit ratio of the folded forms) that get the full feature scoring
 QUICK_MARGIN = 15  # ... unless this far (in fuzz.ratio points) behind the best
 VARIANT_SPELLING = 0.7  # a variant candidate's score x (1 - this x (1 - edit similarity of the folded spellings))
@@ -70,6 +71,8 @@ def resolve_name(norm: Normalizer, name: str, *, limit: int = 5, lang: str | Non
         return ids[columns.entity[i]]
 
     words = norm.folder.fold_key(variants.prepare(name)).split()
+    if len(words) > MAX_NAME_WORDS:  # not a name but text: exact and folded only (normalize() is for text)
+        return _ranked(norm, best, limit, name=name, lang=lang)
     qtok = [variants.token(w) for w in words]
     vkey = key_of(qtok)
     strong_key = len(vkey.replace(" ", "")) >= norm.thresholds.min_key_letters
@@ -101,6 +104,11 @@ def resolve_name(norm: Normalizer, name: str, *, limit: int = 5, lang: str | Non
                 score, feats = fuzzy_score(qtok, atok, folded=quick[n] / 100)
             got = scored[key] = ("variant" if same_key else "fuzzy", score, feats)
         offer(index.aliases[i], got[1], got[0], got[2])
+    return _ranked(norm, best, limit, name=name, lang=lang)
+
+
+def _ranked(norm: Normalizer, best: dict[str, tuple[float, Alias, str, dict[str, Any]]], limit: int, *,
+            name: str = "", lang: str | None = None) -> list[Candidate]:
     floor = norm.thresholds.resolve_floor
     # equal scores: the alias spelled most like the query (Gulay Kiralp, not Gülay Kıralp, for "Gulay Kirhlp")
     ranked = sorted((v for v in best.values() if v[0] >= floor),
