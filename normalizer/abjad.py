@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
 
 # symbol kinds: ("C", class) consonant, ("V", classes) vowel letter, ("G", "") ayn/hamza, ("L", class) Latin glide
@@ -32,6 +31,7 @@ class Abjad:
         self._common_words = common_words  # frequent ordinary words (folded), loaded on first use
         self.min_letters = int(data.get("min_letters", 4))
         self.min_consonants = int(data.get("min_consonants", 4))
+        self._memo: dict[tuple[str, str], int | None] = {}  # (arabic, latin) -> unwritten vowels
         self.arabic_vowels: dict[str, str] = data["arabic_vowels"]  # letter -> Latin vowel classes it may stand for
         self.initial: dict[str, str] = data["initial"]  # letter at the start -> classes (alef: hamza + any vowel)
         self.final: dict[str, str] = data["final"]  # letter at the end -> classes (ي for alef maksura, ه for teh marbuta)
@@ -91,12 +91,24 @@ class Abjad:
     # ------------------------------------------------------------------------------------------ alignment
     def fits(self, arabic: str, latin: str) -> bool:
         """Whether the folded Latin token ``latin`` spells the folded Arabic token ``arabic`` (see module doc)."""
-        return _fits(self, arabic, latin) is not None
+        return self.unwritten(arabic, latin) is not None
 
     def unwritten(self, arabic: str, latin: str) -> int | None:
         """How many Latin vowels the Arabic spelling leaves unwritten at best (0: every Latin vowel is an Arabic
         letter, as سوريا for Syria), or None when the two do not fit."""
-        return _fits(self, arabic, latin)
+        key = (arabic, latin)
+        got = self._memo.get(key, -1)
+        if got != -1:
+            return got
+        la = self.latin_symbols(latin)
+        forms = [arabic, arabic[2:]] if arabic.startswith("ال") and len(arabic) > 3 else [arabic]
+        # the article dropped too, unless the Latin spelling keeps it (Albukamal)
+        costs = [c for c in (self._align(self.arabic_symbols(f), la) for f in forms) if c is not None] if la else []
+        got = min(costs) if costs else None
+        if len(self._memo) > 50_000:
+            self._memo.clear()  # (threads may race here: a lost entry is only recomputed)
+        self._memo[key] = got
+        return got
 
     def names(self, arabic: str, latin: str) -> bool:
         """Whether one Arabic word alone can name what the Latin word names: not a frequent ordinary word, and a full
@@ -162,27 +174,6 @@ class Abjad:
 
     def _leftover(self, sym: tuple[str, str]) -> bool:
         return sym[0] == "V" or (sym[0] == "L" and sym[1] in self.leftover_glides)
-
-
-@lru_cache(maxsize=50_000)
-def _fits_cached(abjad_id: int, arabic: str, latin: str) -> int | None:
-    abjad = _REGISTRY[abjad_id]
-    la = abjad.latin_symbols(latin)
-    if not la:
-        return None
-    forms = [arabic]
-    if arabic.startswith("ال") and len(arabic) > 3:
-        forms.append(arabic[2:])  # the article, unless the Latin spelling keeps it (Albukamal)
-    costs = [c for c in (abjad._align(abjad.arabic_symbols(f), la) for f in forms) if c is not None]
-    return min(costs) if costs else None
-
-
-_REGISTRY: dict[int, Abjad] = {}
-
-
-def _fits(abjad: Abjad, arabic: str, latin: str) -> int | None:
-    _REGISTRY.setdefault(id(abjad), abjad)
-    return _fits_cached(id(abjad), arabic, latin)
 
 
 def _consonant_class(latin: str, rewrites: dict[str, str]) -> str:
