@@ -260,7 +260,6 @@ def fuzzy_mentions(tokens: list[Token], source: str, taken: list[tuple[int, int]
     out: list[Mention] = []
     taken_set = Taken(taken)
     tindex = index.token_index()
-    common = index.variants.common_words
     for win in windows(tokens, source, taken_set):
         if not win.at_edge:
             continue  # "President Recep Tayip Erdoan said": a name sits at an edge of its capitalised run
@@ -269,8 +268,6 @@ def fuzzy_mentions(tokens: list[Token], source: str, taken: list[tuple[int, int]
             continue
         if not _edges_ok(win, stopwords) or len(window_key(win.keys).replace(" ", "")) < FUZZY_MIN_LETTERS:
             continue
-        if all(t.folded in common for t in names):
-            continue  # ordinary words only (Supreme Court): a misspelt name has a word that is no word
         best: dict[str, tuple[float, Candidate]] = {}
         for i in tindex.candidates(win.keys, FUZZY_TOP):
             alias = tindex.aliases[i]
