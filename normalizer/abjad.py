@@ -101,8 +101,8 @@ class Abjad:
         if got != -1:
             return got
         la = self.latin_symbols(latin)
-        forms = [arabic, arabic[2:]] if arabic.startswith("ال") and len(arabic) > 3 else [arabic]
-        # the article dropped too, unless the Latin spelling keeps it (Albukamal)
+        bare = bare_arabic(arabic)  # the article dropped too, unless the Latin spelling keeps it (Albukamal)
+        forms = [arabic, bare] if bare != arabic else [arabic]
         costs = [c for c in (self._align(self.arabic_symbols(f), la) for f in forms) if c is not None] if la else []
         got = min(costs) if costs else None
         if len(self._memo) > 50_000:
@@ -119,7 +119,7 @@ class Abjad:
         >>> a.names("سوريا", "syria"), a.names("صوره", "syria"), a.names("لعبه", "libya")
         (True, False, False)
         """
-        bare = arabic[2:] if arabic.startswith("ال") and len(arabic) > 3 else arabic
+        bare = bare_arabic(arabic)
         common = self._common_words()
         if arabic in common or bare in common:
             return False
@@ -174,6 +174,11 @@ class Abjad:
 
     def _leftover(self, sym: tuple[str, str]) -> bool:
         return sym[0] == "V" or (sym[0] == "L" and sym[1] in self.leftover_glides)
+
+
+def bare_arabic(word: str) -> str:
+    """An Arabic word without its article ال (a word of 3 letters or fewer keeps it)."""
+    return word[2:] if word.startswith("ال") and len(word) > 3 else word
 
 
 def _consonant_class(latin: str, rewrites: dict[str, str]) -> str:

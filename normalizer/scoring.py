@@ -8,6 +8,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from .abjad import bare_arabic
 from .variants import TokenKey, default_variants, key_of, roman_of
 
 
@@ -18,7 +19,7 @@ def edit_similarity(a: list[TokenKey], b: list[TokenKey]) -> float:
     Across scripts only the consonant skeleton can be compared, so a short one is weak evidence: the similarity
     is capped by the number of consonants (2 -> 0.9, 3+ -> 1.0).
     """
-    if _all_arabic(a) and _all_arabic(b):  # same script: the letters themselves, not just the skeletons
+    if all_arabic(a) and all_arabic(b):  # same script: the letters themselves, not just the skeletons
         return fuzz.ratio(_arabic_letters(a), _arabic_letters(b)) / 100
     ra, rb = roman_of(a), roman_of(b)
     if _cross_script(a, b) or not ra or not rb:
@@ -28,17 +29,14 @@ def edit_similarity(a: list[TokenKey], b: list[TokenKey]) -> float:
     return fuzz.ratio(ra, rb) / 100
 
 
-def _all_arabic(a: list[TokenKey]) -> bool:
+def all_arabic(a: list[TokenKey]) -> bool:
+    """Whether every name token is Arabic script (articles and particles aside)."""
     names = [t for t in a if t.kind == "name"]
     return bool(names) and all(t.arabic and t.text for t in names)
 
 
 def _arabic_letters(a: list[TokenKey]) -> str:
-    return " ".join(_bare(t.text) for t in a if t.kind == "name")
-
-
-def _bare(word: str) -> str:
-    return word[2:] if word.startswith("ال") and len(word) > 3 else word
+    return " ".join(bare_arabic(t.text) for t in a if t.kind == "name")
 
 
 def _cross_script(a: list[TokenKey], b: list[TokenKey]) -> bool:
@@ -61,7 +59,7 @@ def pair_similarity(x: TokenKey, y: TokenKey) -> float:
     if x.arabic != y.arabic and x.kind == y.kind == "name" and cross_script_fit(x, y):
         return 1.0
     if x.arabic and y.arabic and x.text and y.text:
-        return fuzz.ratio(_bare(x.text), _bare(y.text)) / 100
+        return fuzz.ratio(bare_arabic(x.text), bare_arabic(y.text)) / 100
     return fuzz.ratio(x.roman, y.roman) / 100
 
 

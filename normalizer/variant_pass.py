@@ -6,21 +6,19 @@ what an earlier pass found.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import replace
 
 from .abjad import Abjad
 from .context import nearest, partial_keys, window_key
 from .decide import Taken, Thresholds, pick
-from .scoring import pair_similarity, score_pair
+from .scoring import all_arabic, pair_similarity, score_pair
 from .spans import Token, VariantIndex, Window, windows
 from .tables import TableSet
 from .types import Candidate, Entity, Explanation, Mention
-from .variants import TokenKey
+from .variants import TokenKey, has_arabic
 
 SCORE_CONTEXT = 0.85
-_ARABIC = re.compile("[\u0600-\u06ff]")
 
 
 CROSS_SCRIPT_MIN_LETTERS = 4  # several words meet an alias of the other script on their own with 4+ consonants
@@ -50,7 +48,7 @@ def _weak(win: Window, alias_tokens: list, entity: Entity, abjad: Abjad) -> bool
     if len(pairs) == 1:
         ar, la = pairs[0]
         return not (abjad.names(ar.text, la.text)
-                    and not any(bool(_ARABIC.search(a.text)) == win_arabic for a in entity.aliases))
+                    and not any(has_arabic(a.text) == win_arabic for a in entity.aliases))
     return short
 
 
@@ -115,11 +113,6 @@ def _weakest_token(a: list[TokenKey], b: list[TokenKey]) -> float:
     return min((max(pair_similarity(x, y) for y in bn) for x in a if x.kind == "name"), default=0.0)
 
 
-def _all_arabic(tokens: list[TokenKey]) -> bool:
-    names = [t for t in tokens if t.kind == "name"]
-    return bool(names) and all(t.arabic for t in names)
-
-
 def _adds_ending(word: TokenKey, alias_tokens: list[TokenKey], endings: tuple[str, ...]) -> bool:
     """Whether ``word`` ends with an adjective ending that the alias's last name token does not end with: Iraqi
     adds -i to Iraq, Türki to Turkey, التركية -ية to تركيا.  A word that romanises exactly like the alias adds
@@ -168,7 +161,7 @@ def _decide_window(win: Window, key: str, aliases, source: str, index: VariantIn
         ent = tables.entities[alias.entity_id]
         if score < th.threshold(ent.type, win.name_tokens):
             continue
-        if _all_arabic(win.keys) and _all_arabic(atoks) and _weakest_token(win.keys, atoks) < th.same_script_similarity:
+        if all_arabic(win.keys) and all_arabic(atoks) and _weakest_token(win.keys, atoks) < th.same_script_similarity:
             continue  # every word must be spelt alike, not just the skeletons (المدينة يقوم is not مدينة القائم)
         if alias.entity_id not in best or best[alias.entity_id][0] < score:
             best[alias.entity_id] = (score, Candidate(ent.id, ent.name, ent.type, score, alias.text, "variant", feats))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from .abjad import Abjad
+from .abjad import Abjad, bare_arabic
 from .fold import DATA_DIR, Folder, default_folder
 
 _ARABIC = re.compile("[\u0600-\u06ff]")
@@ -82,8 +82,7 @@ class Variants:
         if t in self.articles:
             return TokenKey("", "article", "")
         if _ARABIC.match(t):
-            if t.startswith("ال") and len(t) > 3:
-                t = t[2:]
+            t = bare_arabic(t)
             letters = [self.arabic.get(c, "") for c in t]
             if self.drop_final_h and len(letters) > 2 and letters[-1] == "h":
                 letters.pop()
@@ -112,6 +111,10 @@ class Variants:
     def key(self, text: str) -> str:
         """The variant key of a whole name: particle markers and consonant skeletons, articles dropped."""
         return key_of(self.tokens(text))
+
+
+def has_arabic(text: str) -> bool:
+    return _ARABIC.search(text) is not None
 
 
 def key_of(tokens: list[TokenKey]) -> str:
