@@ -10,16 +10,16 @@ what else the document names.
 
 from __future__ import annotations
 
+from .names.keys import TokenKey, Variants
 from .types import Entity
-from .variants import TokenKey, Variants
 
 MIN_PARTIAL_LETTERS = 3
 
 
-def partial_keys(entity: Entity, variants: Variants, extra: list[str]) -> set[str]:
-    """Short forms of an entity's names: the last name token's key, and the kunya (Abu X) pair.
-    (The table part is cached per entity: see :func:`_table_partials`.)"""
-    return _table_partials(entity, variants) | _partials(extra, variants)
+def partial_keys(entity: Entity, variants: Variants, extra: list[str], lang: str | None = None) -> set[str]:
+    """Short forms of an entity's names: the last name token's key, and the kunya (Abu X) pair; ``extra``: the
+    names the document gives it (in ``lang``). (The table part is cached per entity: see :func:`_table_partials`.)"""
+    return _table_partials(entity, variants) | _partials([(t, lang) for t in extra], variants)
 
 
 _CACHE: dict[tuple[int, int], tuple[Entity, frozenset[str]]] = {}
@@ -31,14 +31,14 @@ def _table_partials(entity: Entity, variants: Variants) -> frozenset[str]:
     if got is None or got[0] is not entity:  # identity check: a reloaded table has new Entity objects
         if len(_CACHE) > 200_000:
             _CACHE.clear()
-        got = _CACHE[key] = (entity, frozenset(_partials([a.text for a in entity.aliases], variants)))
+        got = _CACHE[key] = (entity, frozenset(_partials([(a.text, a.lang) for a in entity.aliases], variants)))
     return got[1]
 
 
-def _partials(texts: list[str], variants: Variants) -> set[str]:
+def _partials(texts: list[tuple[str, str | None]], variants: Variants) -> set[str]:
     keys: set[str] = set()
-    for text in texts:
-        toks = [t for t in variants.tokens(text) if t.kind != "article" and t.key]
+    for text, lang in texts:
+        toks = [t for t in variants.tokens(text, lang) if t.kind != "article" and t.key]
         names = [t for t in toks if t.kind == "name"]
         if len(toks) >= 2 and names and len(names[-1].key) >= MIN_PARTIAL_LETTERS:
             keys.add(names[-1].key)

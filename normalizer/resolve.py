@@ -2,10 +2,10 @@
 ``normalize``, for tools that have a name but no text.
 
 Candidates come from the folded-alias dictionary (exact / folded) and from the fuzzy index
-(:mod:`normalizer.fuzzy_index`, queried as :mod:`normalizer.fuzzy_search` describes): the query's words, their
+(:mod:`normalizer.names.fuzzy_index`, queried as :mod:`normalizer.names.fuzzy_search` describes): the query's words, their
 deletion neighbours (typos) and their variant skeletons (spellings) propose aliases; the best are rescored with
 rapidfuzz on the variant-folded forms and scored with features like the variant pass: an alias with the query's
-whole variant key is a ``variant`` candidate (:func:`~normalizer.scoring.score_pair`), any other a ``fuzzy`` one
+whole variant key is a ``variant`` candidate (:func:`~normalizer.names.score.score_pair`), any other a ``fuzzy`` one
 (:func:`fuzzy_score`).  Brute-force ``rapidfuzz.process.extractOne`` over every alias is the baseline this
 replaces (``benchmarks/bench_resolve.py``).
 """
@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
 
-from .scoring import key_strength, score_pair, token_overlap, token_similarity
+from .names.keys import key_of
+from .names.score import fuzzy_score, score_pair
 from .types import Alias, Candidate
-from .variants import TokenKey, key_of, roman_of
 
 if TYPE_CHECKING:
     from .pipeline import Normalizer
@@ -27,24 +27,6 @@ MAX_NAME_WORDS = 12  # a longer query is text, not a name: only exact and folded
 RESCORE = 6  # index candidates (best by edit ratio of the folded forms) that get the full feature scoring
 QUICK_MARGIN = 15  # ... unless this far (in fuzz.ratio points) behind the best
 VARIANT_SPELLING = 0.7  # a variant candidate's score x (1 - this x (1 - edit similarity of the folded spellings))
-
-
-def fuzzy_score(query: list[TokenKey], alias: list[TokenKey], min_whole: float = 0.0,
-                folded: float | None = None) -> tuple[float, dict[str, Any]]:
-    """For a candidate no key matched: romanised edit similarity, whole and per token, times key strength.
-
-    ``folded``: the edit similarity of the two folded spellings, when known (resolve()): it then stands for the
-    whole-name similarity (a typo is nearer in spelling than in romanised form)."""
-    whole = fuzz.ratio(roman_of(query), roman_of(alias)) / 100
-    # both ways: a name missing a distinguishing word of the alias (Iraqi National ...) is not that alias
-    per_token = min(token_similarity(query, alias), token_similarity(alias, query))
-    strength = min(1.0, 0.4 + key_strength(query))
-    feats = {"key_match": "tokens", "similarity": round(whole, 4), "token_similarity": round(per_token, 4),
-             "token_overlap": round(token_overlap(query, alias), 4), "key_strength": round(strength - 0.4, 4)}
-    if folded is None:
-        return round(0.9 * (whole + per_token) / 2 * strength, 4), feats
-    feats["folded_similarity"] = round(folded, 4)
-    return round(0.9 * (0.75 * folded + 0.25 * per_token) * strength, 4), feats
 
 
 def resolve_name(norm: Normalizer, name: str, *, limit: int = 5, lang: str | None = None) -> list[Candidate]:

@@ -10,22 +10,13 @@ bounded number of dictionary lookups per token.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import yaml
 
-from .compact import AliasColumns
 from .fold import DATA_DIR, Folded
-from .types import Alias
-from .variant_index import LAYOUT, SEP, AliasLists, AliasSeq, build_state
-from .variants import TokenKey, Variants, key_of
-
-if TYPE_CHECKING:
-    from .cache import CacheHandle
-    from .tables import TableSet
+from .names.keys import TokenKey, Variants
 
 MAX_WINDOW = 7
 _ARABIC = re.compile("[\u0600-\u06ff]")
@@ -70,71 +61,7 @@ def load_stopwords(fold_key, path: Path | None = None) -> frozenset[str]:  # noq
     return frozenset(fold_key(w) for words in data.values() for w in words)
 
 
-class VariantIndex:
-    """Variant key -> aliases, over every alias of the loaded tables; and capital acronyms by their letters
-    (so a dotted ``U.N.`` meets ``UN``).
-
-    ``columns``: the aliases as columns (the matcher's ``alias_columns``); without it they are taken from
-    ``tables``.  ``cache``: a :class:`~normalizer.cache.CacheHandle` to load the index from, or store it in.
-    """
-
-    def __init__(self, tables: TableSet | None, variants: Variants, *, min_key_letters: int = 2,
-                 columns: AliasColumns | None = None, cache: CacheHandle | None = None) -> None:
-        self.variants = variants
-        if columns is None:
-            assert tables is not None
-            columns = AliasColumns(a for e in tables.entities.values() for a in e.aliases)
-        self.columns = columns
-        def build() -> dict:
-            return build_state(columns, variants, min_key_letters)
-
-        def valid(got: object) -> bool:
-            return isinstance(got, dict) and got.get("layout") == LAYOUT and got.get("columns") == len(columns)
-
-        state = build() if cache is None else cache.get_or_build(
-            f"variant_index-k{min_key_letters}-v{variants.version}", build, valid=valid)
-        self.ids = state["ids"]  # positions of the tables' aliases in ``columns`` (the matcher's derived ones left out)
-        self.by_key: Mapping[str, list[Alias]] = AliasLists(state["by_key"], columns)
-        self.acronyms: Mapping[str, list[Alias]] = AliasLists(state["acronyms"], columns)
-        self.by_ends: Mapping[tuple[str, str], list[Alias]] = AliasLists(
-            state["by_ends"], columns, encode=SEP.join, decode=lambda s: tuple(s.split(SEP)))
-        self._aliases: Sequence[Alias] = AliasSeq(columns, self.ids)
-        self._token_index = None
-        self._tok_cache: dict[str, list[TokenKey]] = {}
-
-    def shortened(self, key: str) -> list[Alias]:
-        """Aliases of which ``key`` (3+ tokens) is an in-order subsequence keeping the first and last token:
-        ``Abu Hussein al-Qurashi`` for ``Abu al-Hussein al-Husseini al-Qurashi``."""
-        parts = key.split()
-        if len(parts) < 3:
-            return []
-        out = []
-        for alias in self.by_ends.get((parts[0], parts[-1]), ()):
-            it = iter(key_of(self.alias_tokens(alias)).split())
-            if all(p in it for p in parts):
-                out.append(alias)
-        return out
-
-    def alias_tokens(self, alias: Alias) -> list[TokenKey]:
-        got = self._tok_cache.get(alias.text)
-        if got is None:
-            if len(self._tok_cache) > 100_000:
-                self._tok_cache.clear()
-            got = self._tok_cache[alias.text] = self.variants.tokens(alias.text)
-        return got
-
-    def token_index(self):  # noqa: ANN201
-        """The fuzzy candidate index (normalizer/fuzzy_index.py): the Normalizer's (shared with resolve()) when it
-        set ``fuzzy_index`` (a callable returning it), else one over these aliases, built on first use."""
-        if self._token_index is None:
-            from .fuzzy_index import FuzzyIndex
-
-            shared = getattr(self, "fuzzy_index", None)
-            self._token_index = shared() if shared else FuzzyIndex.over(self._aliases, self.variants)
-        return self._token_index
-
-
-def tokenize(folded: Folded, variants: Variants) -> list[Token]:
+def tokenize(folded: Folded, variants: Variants, lang: str | None = None) -> list[Token]:
     """Word tokens that may be part of a name, in original offsets (others are skipped, cheaply)."""
     out: list[Token] = []
     source = folded.source
@@ -154,7 +81,7 @@ def tokenize(folded: Folded, variants: Variants) -> list[Token]:
             continue  # "en", "as", "es": a word, not an article, unless hyphenated (ad-Dawla)
         cased = [c for c in raw if c.lower() != c.upper()]
         upper = bool(cased) and all(c.isupper() for c in cased)
-        out.append(Token(s, e, variants.token_of_raw(raw), cap, upper, f))
+        out.append(Token(s, e, variants.token_of_raw(raw, lang), cap, upper, f))
     return out
 
 

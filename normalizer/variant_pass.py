@@ -9,14 +9,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-from .abjad import Abjad
 from .context import nearest, partial_keys, window_key
 from .decide import Taken, Thresholds, pick
-from .scoring import all_arabic, pair_similarity, score_pair
-from .spans import Token, VariantIndex, Window, windows
+from .names.abjad import Abjad
+from .names.index import VariantIndex
+from .names.keys import TokenKey, has_arabic
+from .names.score import all_arabic, cross_script_fit, fuzzy_score, pair_similarity, score_pair
+from .spans import Token, Window, windows
 from .tables import TableSet
 from .types import Candidate, Entity, Explanation, Mention
-from .variants import TokenKey, has_arabic
 
 SCORE_CONTEXT = 0.85
 
@@ -43,11 +44,11 @@ def _weak(win: Window, alias_tokens: list, entity: Entity, abjad: Abjad) -> bool
     if any(t.key.kind == "particle" for t in win.tokens) and len(names) > 1:
         return short  # Abu/bin + names: the particle is evidence; spellings of the names vary (Kurayshi/القرشي)
     pairs = [(w.key, a) if win_arabic else (a, w.key) for w, a in zip(names, anames, strict=False)]
-    if len(names) != len(anames) or not all(ar.key and abjad.fits(ar.text, la.text) for ar, la in pairs):
+    if len(names) != len(anames) or not all(ar.key and cross_script_fit(ar, la) for ar, la in pairs):
         return None  # the skeletons meet but the letters do not (ترك, طريق ~ Türkiye): not even with support
     if len(pairs) == 1:
         ar, la = pairs[0]
-        return not (abjad.names(ar.text, la.text)
+        return not ((abjad.names(ar.text, la.text) or abjad.names_near(ar.text, ar.roman, la.roman))
                     and not any(has_arabic(a.text) == win_arabic for a in entity.aliases))
     return short
 
@@ -70,30 +71,30 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
                 out.append(m)
                 taken.add(m.start, m.end)
             continue
+        readings = []
         aliases = index.by_key.get(key) or index.shortened(key)
-        if not aliases:
+        if aliases:
+            readings.append((win, key, aliases, False))
+        stemmed = _stemmed(win)
+        if stemmed is not None:  # a case ending read off (Бахмута, του Νίγηρα, Prigoschins)
+            skey = window_key(stemmed.keys)
+            saliases = aliases if skey == key else index.by_key.get(skey)
+            if saliases:
+                readings.append((stemmed, skey, saliases, True))
+        best: tuple[Mention, bool] | None = None
+        for reading in readings:
+            got = _read_window(*reading, source, index, tables, th, steps)
+            if got is not None and (best is None or got[0].score > best[0].score):
+                best = got
+        if best is None:
             continue
-        if win.name_tokens == 1 and _one_name(win).folded in index.variants.common_words:
-            continue  # Gibt is not Egypt, Woman is not Oman: an ordinary word is never a guessed spelling
-        if win.tokens[0].key.kind == "article" and win.name_tokens == 1:
-            # "al-X" alone is a nisba or a surname (al-Turki, al-Iraqi): only a person can be named so
-            aliases = [a for a in aliases if tables.entities[a.entity_id].type == "person"]
-        if win.tokens[-1].folded.endswith(index.variants.adjective_endings):
-            # Iraqi, Türki, التركية: an adjective of a place is not the place (but Türkei is Turkey: no ending added)
-            aliases = [a for a in aliases if tables.entities[a.entity_id].type != "location"
-                       or not _adds_ending(win.tokens[-1].key, index.alias_tokens(a), index.variants.adjective_endings)]
-        m = _decide_window(win, key, aliases, source, index, tables, th, steps)
-        if m is not None:
-            alias = next(a for a in aliases if a.text == m.alias)
-            weak_match = _weak(win, index.alias_tokens(alias), tables.entities[alias.entity_id], index.variants.abjad)
-            if weak_match is None:
-                continue
-            if weak_match:
-                if m.id is not None:
-                    weak.append(m)
-                continue
-            out.append(m)
-            taken.add(m.start, m.end)
+        m, weak_match = best
+        if weak_match:
+            if m.id is not None:
+                weak.append(m)
+            continue
+        out.append(m)
+        taken.add(m.start, m.end)
     found = set(known_ids) | {m.id for m in out if m.id}
     for m in weak:
         if m.id in found and not taken.overlaps(m.start, m.end):
@@ -101,6 +102,47 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
                                if m.explain else None))
             taken.add(m.start, m.end)
     return out
+
+
+def _read_window(win: Window, key: str, aliases: list, inflected: bool, source: str, index: VariantIndex,  # noqa: PLR0913
+                 tables: TableSet, th: Thresholds, steps) -> tuple[Mention, bool] | None:  # noqa: ANN001
+    """The mention one reading of a window makes, and whether it is weak (counts only with document support);
+    None when it makes none."""
+    # Gibt is not Egypt, Woman is not Oman: an ordinary word is never a guessed spelling; but the same name in
+    # another script (Вагнер for Wagner) is a transliteration: it counts when the document names the entity too
+    common = win.name_tokens == 1 and _one_name(win).folded in index.variants.common_words
+    if win.tokens[0].key.kind == "article" and win.name_tokens == 1:
+        # "al-X" alone is a nisba or a surname (al-Turki, al-Iraqi): only a person can be named so
+        aliases = [a for a in aliases if tables.entities[a.entity_id].type == "person"]
+    if win.tokens[-1].folded.endswith(index.variants.adjective_endings):
+        # Iraqi, Türki, التركية: an adjective of a place is not the place (but Türkei is Turkey: no ending added)
+        aliases = [a for a in aliases if tables.entities[a.entity_id].type != "location"
+                   or not _adds_ending(win.tokens[-1].key, index.alias_tokens(a), index.variants.adjective_endings)]
+    m = _decide_window(win, key, aliases, source, index, tables, th, steps)
+    if m is None:
+        return None
+    if inflected:
+        m = replace(m, inflected=True)
+    alias = next(a for a in aliases if a.text == m.alias)
+    atoks = index.alias_tokens(alias)
+    if common and not _transliterated(_one_name(win).key, atoks):
+        return None
+    weak_match = _weak(win, atoks, tables.entities[alias.entity_id], index.variants.abjad)
+    return None if weak_match is None else (m, weak_match or common)
+
+
+def _transliterated(word: TokenKey, alias_tokens: list[TokenKey]) -> bool:
+    """Whether a word of one script romanises exactly as the (one-word) alias of another script does."""
+    names = [t for t in alias_tokens if t.kind == "name"]
+    return len(names) == 1 and names[0].script != word.script and names[0].roman == word.roman
+
+
+def _stemmed(win: Window) -> Window | None:
+    """The window with each word that carries a case ending of its script or language read without it
+    (Бахмута, του Νίγηρα, Prigoschins), or None when no word does."""
+    if not any(t.key.stem is not None for t in win.tokens):
+        return None
+    return Window(tuple(replace(t, key=t.key.stem) if t.key.stem is not None else t for t in win.tokens), win.at_edge)
 
 
 def _one_name(win: Window) -> Token:
@@ -248,8 +290,6 @@ def fuzzy_mentions(tokens: list[Token], source: str, taken: list[tuple[int, int]
                    tables: TableSet, th: Thresholds, stopwords: frozenset[str], steps) -> list[Mention]:  # noqa: ANN001
     """Multi-word capitalised names a few edits from an alias (typos, dropped letters): the token index proposes,
     romanised edit similarity weighted by token overlap decides. Single words never match fuzzily."""
-    from .resolve import fuzzy_score
-
     out: list[Mention] = []
     taken_set = Taken(taken)
     tindex = index.token_index()

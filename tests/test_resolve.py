@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from normalizer import Normalizer
-from normalizer.fuzzy_index import FuzzyIndex
-from normalizer.variants import default_variants
+from normalizer.names.fuzzy_index import FuzzyIndex
+from normalizer.names.keys import default_variants
 
 TABLE = Path(__file__).parent / "fixtures" / "resolve_table.yaml"
 

@@ -23,8 +23,8 @@ from normalizer import Normalizer
 from normalizer.cache import SUFFIX, CompactTableSet
 from normalizer.compact import StringIndex, StringTable
 from normalizer.fold import DATA_DIR, Folder
+from normalizer.names.keys import key_of
 from normalizer.tables import _case_rule_chars, default_case_rule
-from normalizer.variants import key_of
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TABLES = [FIXTURES / "variant_cache_table.yaml"]

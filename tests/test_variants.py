@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from normalizer.fold import DATA_DIR
-from normalizer.variants import default_variants, derive_acronyms
+from normalizer.names.keys import default_variants, derive_acronyms
 
 V = default_variants()
 RULES = yaml.safe_load((DATA_DIR / "variants.yaml").read_text(encoding="utf-8"))

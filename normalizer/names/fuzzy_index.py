@@ -11,7 +11,7 @@ Every alias is cut into the tokens of its variant-folded form (``fold_key(prepar
   skeletons), so a query token meets the tokens about two edits away (insert, delete, substitute, swap) with one
   ``searchsorted``.
 
-About 30 bytes per alias and no per-alias Python object.  How a query uses it: :mod:`normalizer.fuzzy_search`.
+About 30 bytes per alias and no per-alias Python object.  How a query uses it: :mod:`normalizer.names.fuzzy_search`.
 Alias numbers are positions in the matcher's alias columns; ``index.aliases[i]`` is the :class:`Alias`.
 """
 
@@ -25,13 +25,13 @@ from zlib import crc32
 
 import numpy as np
 
+from ..types import Alias
 from .fuzzy_search import Search
-from .types import Alias
-from .variants import Variants
+from .keys import Variants
 
 if TYPE_CHECKING:
-    from .cache import CacheHandle
-    from .compact import AliasColumns
+    from ..cache import CacheHandle
+    from ..compact import AliasColumns
 
 LAYOUT = 5  # bump when the stored arrays change
 MIN_DEL_LEN = 4  # tokens shorter than this have no deletion neighbours (2-letter leftovers meet everything)
@@ -79,7 +79,7 @@ def _csr(rows: np.ndarray, cols: np.ndarray, n_rows: int,
 
 class FuzzyIndex(Search):
     """Token postings over every alias; build with :meth:`build` (or :func:`index_for`), query through
-    :class:`~normalizer.fuzzy_search.Search`."""
+    :class:`~normalizer.names.fuzzy_search.Search`."""
 
     def __init__(self, state: dict) -> None:
         self.__dict__.update(state)

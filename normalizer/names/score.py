@@ -9,7 +9,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from .abjad import bare_arabic
-from .variants import TokenKey, default_variants, key_of, roman_of
+from .keys import TokenKey, default_variants, key_of, roman_of
 
 
 def edit_similarity(a: list[TokenKey], b: list[TokenKey]) -> float:
@@ -68,7 +68,8 @@ def cross_script_fit(x: TokenKey, y: TokenKey) -> bool:
     ar, la = (x, y) if x.arabic else (y, x)
     if not ar.arabic or la.arabic or not ar.text or not la.text:
         return False
-    return default_variants().abjad.fits(ar.text, la.text)
+    abjad = default_variants().abjad
+    return abjad.fits(ar.text, la.text) or abjad.near(ar.roman, la.roman)
 
 
 def key_strength(a: list[TokenKey]) -> float:
@@ -110,3 +111,21 @@ def score_pair(candidate: list[TokenKey], alias: list[TokenKey], key_match: str)
         "length_ratio": round(length_ratio(candidate, alias), 4),
     }
     return combine(feats), feats
+
+
+def fuzzy_score(query: list[TokenKey], alias: list[TokenKey], min_whole: float = 0.0,
+                folded: float | None = None) -> tuple[float, dict[str, Any]]:
+    """For a candidate no key matched: romanised edit similarity, whole and per token, times key strength.
+
+    ``folded``: the edit similarity of the two folded spellings, when known (resolve()): it then stands for the
+    whole-name similarity (a typo is nearer in spelling than in romanised form)."""
+    whole = fuzz.ratio(roman_of(query), roman_of(alias)) / 100
+    # both ways: a name missing a distinguishing word of the alias (Iraqi National ...) is not that alias
+    per_token = min(token_similarity(query, alias), token_similarity(alias, query))
+    strength = min(1.0, 0.4 + key_strength(query))
+    feats = {"key_match": "tokens", "similarity": round(whole, 4), "token_similarity": round(per_token, 4),
+             "token_overlap": round(token_overlap(query, alias), 4), "key_strength": round(strength - 0.4, 4)}
+    if folded is None:
+        return round(0.9 * (whole + per_token) / 2 * strength, 4), feats
+    feats["folded_similarity"] = round(folded, 4)
+    return round(0.9 * (0.75 * folded + 0.25 * per_token) * strength, 4), feats

@@ -1,4 +1,4 @@
-"""Querying the fuzzy index (:mod:`normalizer.fuzzy_index`): a name's words -> the aliases most like it.
+"""Querying the fuzzy index (:mod:`normalizer.names.fuzzy_index`): a name's words -> the aliases most like it.
 
 1. **Expand** each query word into vocabulary tokens with a similarity: itself (1), its deletion neighbours (typos,
    by edit ratio), the tokens of its variant skeleton (spellings: ``Hussein``/``Hüseyin``/``Husain``, by the better
@@ -26,7 +26,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
-from .variants import TokenKey
+from .keys import TokenKey
 
 if TYPE_CHECKING:
     from .fuzzy_index import FuzzyIndex
@@ -64,7 +64,7 @@ class Slot(dict):
 
 
 class Search:
-    """Query methods of :class:`~normalizer.fuzzy_index.FuzzyIndex`."""
+    """Query methods of :class:`~normalizer.names.fuzzy_index.FuzzyIndex`."""
 
     def _df(self: FuzzyIndex, t: int) -> int:
         return int(self.post_ptr[t + 1] - self.post_ptr[t])
