@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
+import numpy as np
+
 from .context import nearest, partial_keys, window_key
 from .decide import Taken, Thresholds, pick
 from .names.abjad import Abjad
 from .names.index import VariantIndex
 from .names.keys import TokenKey, has_arabic
-from .names.score import all_arabic, cross_script_fit, fuzzy_score, pair_similarity, score_pair
+from .names.score import cross_script_fit, fuzzy_score, pair_similarity, same_script, score_pair
 from .spans import Token, Window, windows
 from .tables import TableSet
 from .types import Candidate, Entity, Explanation, Mention
@@ -203,7 +205,8 @@ def _decide_window(win: Window, key: str, aliases, source: str, index: VariantIn
         ent = tables.entities[alias.entity_id]
         if score < th.threshold(ent.type, win.name_tokens):
             continue
-        if all_arabic(win.keys) and all_arabic(atoks) and _weakest_token(win.keys, atoks) < th.same_script_similarity:
+        script = same_script(win.keys, atoks)
+        if script and _weakest_token(win.keys, atoks) < th.same_script_similarity.get(script, 0.0):
             continue  # every word must be spelt alike, not just the skeletons (المدينة يقوم is not مدينة القائم)
         if alias.entity_id not in best or best[alias.entity_id][0] < score:
             best[alias.entity_id] = (score, Candidate(ent.id, ent.name, ent.type, score, alias.text, "variant", feats))
@@ -284,25 +287,48 @@ def context_pass(mentions: list[Mention], tokens: list[Token], source: str, inde
 FUZZY_MARGIN = 0.05  # a fuzzy match must clear the variant threshold by this much
 FUZZY_TOP = 8
 FUZZY_MIN_LETTERS = 6  # consonants in the window's key: fewer is too little to go on without a key match
+FUZZY_MAX_DF = 2_000  # a token in more aliases than this proposes none (Abu, Muhammad, State: they verify)
 
 
 def fuzzy_mentions(tokens: list[Token], source: str, taken: list[tuple[int, int]], index: VariantIndex,
                    tables: TableSet, th: Thresholds, stopwords: frozenset[str], steps) -> list[Mention]:  # noqa: ANN001
-    """Multi-word capitalised names a few edits from an alias (typos, dropped letters): the token index proposes,
-    romanised edit similarity weighted by token overlap decides. Single words never match fuzzily."""
+    """Multi-word capitalised names a few edits from an alias (typos, dropped letters).
+
+    Selective: the work grows with the near misses in the text, not with its windows.  Each capitalised word is
+    looked up once in the fuzzy index's deletion table (and by its variant key) for the alias words it may spell;
+    a window is considered only when every word of it is near some alias word and one of them is no alias word
+    and no ordinary word (an ordinary word never starts a guess); the aliases holding near words of all its words
+    but one are scored (romanised edit similarity, whole and per token).  Single words never match fuzzily."""
     out: list[Mention] = []
     taken_set = Taken(taken)
+    names_at = [t for t in tokens if t.cap and t.key.kind == "name" and not taken_set.overlaps(t.start, t.end)]
+    if len(names_at) < 2:
+        return out
     tindex = index.token_index()
+    common = index.variants.common_words
+    words = list(dict.fromkeys(t.key.text for t in names_at))
+    near = dict(zip(words, tindex.near(words, [index.variants.token(w).key for w in words]), strict=True))
+    starts = {t.key.text for t in names_at if near[t.key.text] and t.folded not in common
+              and tindex.token(t.key.text) is None}
+    if not starts:
+        return out
     for win in windows(tokens, source, taken_set):
         if not win.at_edge:
             continue  # "President Recep Tayip Erdoan said": a name sits at an edge of its capitalised run
         names = [t for t in win.tokens if t.key.kind == "name"]
         if not 2 <= len(names) <= 5 or not all(t.cap for t in names) or taken_set.overlaps(win.start, win.end):
             continue
+        if not any(t.key.text in starts for t in names) or not all(near.get(t.key.text) for t in names):
+            continue
         if not _edges_ok(win, stopwords) or len(window_key(win.keys).replace(" ", "")) < FUZZY_MIN_LETTERS:
             continue
+        held = [tindex.holding(near[t.key.text], max_df=FUZZY_MAX_DF) for t in names]
+        ids, counts = np.unique(np.concatenate(held), return_counts=True)
+        cand = ids[counts >= len(names) - 1]
+        if len(cand) > 4 * FUZZY_TOP:
+            cand = cand[np.argsort(-counts[counts >= len(names) - 1], kind="stable")[:4 * FUZZY_TOP]]
         best: dict[str, tuple[float, Candidate]] = {}
-        for i in tindex.candidates(win.keys, FUZZY_TOP):
+        for i in cand.tolist():
             alias = tindex.aliases[i]
             if alias.case in ("exact", "upper"):
                 continue

@@ -1,4 +1,4 @@
-"""The variant index (spans.VariantIndex) as columns and in the compiled-table cache: the same aliases under the same
+"""The variant index (names.index.VariantIndex) as columns and in the compiled-table cache: the same aliases under the same
 keys as the object-built index it replaces, the same answers cached and uncached, rebuilt when the tables or fold
 rules change, safe with several processes; and the start-up fast paths (case rule, string index) agree with the
 definitions they replace."""
@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import normalizer.spans as spans
+import normalizer.names.index as spans
 from normalizer import Normalizer
 from normalizer.cache import SUFFIX, CompactTableSet
 from normalizer.compact import StringIndex, StringTable

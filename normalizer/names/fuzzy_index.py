@@ -224,6 +224,25 @@ class FuzzyIndex(Search):
         return out
 
 
+    def near(self, words: list[str], keys: list[str], *, max_group: int = 64) -> list[set[int]]:
+        """For each word (a folded text token) and its variant key: the vocabulary tokens it may be a spelling of:
+        within one deletion on each side of it (a typo), or sharing its key (a romanisation) when few do."""
+        out = self.neighbours(words)
+        for got, k in zip(out, keys, strict=True):
+            s = self.skel_id.get(k) if len(k) >= MIN_SKEL_DEL_LEN else None
+            if s is not None and self.skel_ptr[s + 1] - self.skel_ptr[s] <= max_group:
+                got.update(self.skel_tok[self.skel_ptr[s]:self.skel_ptr[s + 1]].tolist())
+        return out
+
+    def holding(self, tokens: Iterable[int], *, max_df: int) -> np.ndarray:
+        """The aliases holding any of these tokens (each once), leaving out tokens in more than ``max_df``."""
+        ptr, post = self.post_ptr, self.post
+        parts = [post[ptr[t]:ptr[t + 1]] for t in tokens if 0 < ptr[t + 1] - ptr[t] <= max_df]
+        if not parts:
+            return np.zeros(0, np.int32)
+        return np.unique(np.concatenate(parts)) if len(parts) > 1 else parts[0]
+
+
 class _Aliases(Sequence[Alias]):
     """Alias objects by number, built on access from the matcher's alias columns."""
 

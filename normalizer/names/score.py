@@ -29,6 +29,12 @@ def edit_similarity(a: list[TokenKey], b: list[TokenKey]) -> float:
     return fuzz.ratio(ra, rb) / 100
 
 
+def same_script(a: list[TokenKey], b: list[TokenKey]) -> str | None:
+    """The script every name token of both is written in, when that is one non-Latin script; else None."""
+    scripts = {t.script for t in (*a, *b) if t.kind == "name"}
+    return scripts.pop() if len(scripts) == 1 and "latin" not in scripts else None
+
+
 def all_arabic(a: list[TokenKey]) -> bool:
     """Whether every name token is Arabic script (articles and particles aside)."""
     names = [t for t in a if t.kind == "name"]
@@ -58,7 +64,7 @@ def pair_similarity(x: TokenKey, y: TokenKey) -> float:
     spells the Arabic one letter by letter (abjad alignment, see abjad.py), else the skeletons' edit similarity."""
     if x.arabic != y.arabic and x.kind == y.kind == "name" and cross_script_fit(x, y):
         return 1.0
-    if x.arabic and y.arabic and x.text and y.text:
+    if x.script == y.script != "latin" and x.text and y.text:  # same script: the letters themselves
         return fuzz.ratio(bare_arabic(x.text), bare_arabic(y.text)) / 100
     return fuzz.ratio(x.roman, y.roman) / 100
 
