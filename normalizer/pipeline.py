@@ -124,7 +124,8 @@ class Normalizer:
                 mentions += fuzzy_mentions(tokens, text, taken, self.variant_index, self.tables, self.thresholds,
                                            self.stopwords, steps)
             if self.use_context:
-                mentions = context_pass(mentions, tokens, text, self.variant_index, self.tables, self.stopwords, steps)
+                mentions = context_pass(mentions, tokens, text, self.variant_index, self.tables, self.stopwords, steps,
+                                        lang)
                 mentions = local_alias_mentions(mentions, text, steps)
         mentions.sort(key=lambda m: m.start)
         return Result(text, tuple(mentions), lang)

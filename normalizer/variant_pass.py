@@ -61,6 +61,8 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
     out: list[Mention] = []
     weak: list[Mention] = []
     taken = Taken(taken)
+    memo = index.memo("variant_windows")
+    tokens = [t for t in tokens if index.may_match(t.key) or (t.upper and len(t.folded) == 1)]  # U.N.: dotted
     for win in windows(tokens, source, taken):
         if taken.overlaps(win.start, win.end):
             continue
@@ -73,21 +75,18 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
                 out.append(m)
                 taken.add(m.start, m.end)
             continue
-        readings = []
-        aliases = index.by_key.get(key) or index.shortened(key)
-        if aliases:
-            readings.append((win, key, aliases, False))
-        stemmed = _stemmed(win)
-        if stemmed is not None:  # a case ending read off (Бахмута, του Νίγηρα, Prigoschins)
-            skey = window_key(stemmed.keys)
-            saliases = aliases if skey == key else index.by_key.get(skey)
-            if saliases:
-                readings.append((stemmed, skey, saliases, True))
-        best: tuple[Mention, bool] | None = None
-        for reading in readings:
-            got = _read_window(*reading, source, index, tables, th, steps)
-            if got is not None and (best is None or got[0].score > best[0].score):
-                best = got
+        # the same words decide the same way wherever they stand: news repeats its names (memo per index)
+        sig = None if steps else tuple((t.folded, t.key.text, t.key.key, t.cap, t.upper) for t in win.tokens)
+        best = memo.get(sig, _UNSEEN) if sig is not None else _UNSEEN
+        if best is _UNSEEN:
+            best = _decide_readings(win, key, source, index, tables, th, steps)
+            if sig is not None:
+                if len(memo) >= MEMO_SIZE:
+                    memo.clear()
+                memo[sig] = best
+        elif best is not None:
+            m0 = best[0]
+            best = (replace(m0, text=source[win.start:win.end], start=win.start, end=win.end), best[1])
         if best is None:
             continue
         m, weak_match = best
@@ -106,10 +105,35 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
     return out
 
 
-def _read_window(win: Window, key: str, aliases: list, inflected: bool, source: str, index: VariantIndex,  # noqa: PLR0913
-                 tables: TableSet, th: Thresholds, steps) -> tuple[Mention, bool] | None:  # noqa: ANN001
+MEMO_SIZE = 50_000  # window decisions remembered per index
+_UNSEEN = object()
+
+
+def _decide_readings(win: Window, key: str, source: str, index: VariantIndex, tables: TableSet, th: Thresholds,
+                     steps) -> tuple[Mention, bool] | None:  # noqa: ANN001
+    """The best mention the window's readings make (as written; with a case ending read off), or None."""
+    readings = []
+    aliases = index.by_key.get(key) or index.shortened(key)
+    if aliases:
+        readings.append((win, key, aliases, False))
+    stemmed = _stemmed(win)
+    if stemmed is not None:  # a case ending read off (Бахмута, του Νίγηρα, Prigoschins)
+        skey = window_key(stemmed.keys)
+        saliases = aliases if skey == key else index.by_key.get(skey)
+        if saliases:
+            readings.append((stemmed, skey, saliases, True))
+    best: tuple[Mention, bool] | None = None
+    for reading in readings:
+        got = _read_window(*reading, win.tokens[-1].key, source, index, tables, th, steps)
+        if got is not None and (best is None or got[0].score > best[0].score):
+            best = got
+    return best
+
+
+def _read_window(win: Window, key: str, aliases: list, inflected: bool, last: TokenKey, source: str,  # noqa: PLR0913
+                 index: VariantIndex, tables: TableSet, th: Thresholds, steps) -> tuple[Mention, bool] | None:  # noqa: ANN001
     """The mention one reading of a window makes, and whether it is weak (counts only with document support);
-    None when it makes none."""
+    None when it makes none. ``last``: the window's last word as written (a reading may take a case ending off)."""
     # Gibt is not Egypt, Woman is not Oman: an ordinary word is never a guessed spelling; but the same name in
     # another script (Вагнер for Wagner) is a transliteration: it counts when the document names the entity too
     common = win.name_tokens == 1 and _one_name(win).folded in index.variants.common_words
@@ -119,7 +143,8 @@ def _read_window(win: Window, key: str, aliases: list, inflected: bool, source: 
     if win.tokens[-1].folded.endswith(index.variants.adjective_endings):
         # Iraqi, Türki, التركية: an adjective of a place is not the place (but Türkei is Turkey: no ending added)
         aliases = [a for a in aliases if tables.entities[a.entity_id].type != "location"
-                   or not _adds_ending(win.tokens[-1].key, index.alias_tokens(a), index.variants.adjective_endings)]
+                   or not _adds_ending(win.tokens[-1].folded, last, index.alias_tokens(a),
+                                       index.variants.adjective_endings)]
     m = _decide_window(win, key, aliases, source, index, tables, th, steps)
     if m is None:
         return None
@@ -157,17 +182,18 @@ def _weakest_token(a: list[TokenKey], b: list[TokenKey]) -> float:
     return min((max(pair_similarity(x, y) for y in bn) for x in a if x.kind == "name"), default=0.0)
 
 
-def _adds_ending(word: TokenKey, alias_tokens: list[TokenKey], endings: tuple[str, ...]) -> bool:
-    """Whether ``word`` ends with an adjective ending that the alias's last name token does not end with: Iraqi
-    adds -i to Iraq, Türki to Turkey, التركية -ية to تركيا.  A word that romanises exactly like the alias adds
-    nothing: Türkei is Turkey (both turkai)."""
+def _adds_ending(text: str, word: TokenKey, alias_tokens: list[TokenKey], endings: tuple[str, ...]) -> bool:
+    """Whether the word (``text`` as written, folded; ``word`` as read, perhaps without a case ending) ends with
+    an adjective ending that the alias's last name token does not end with: Iraqi adds -i to Iraq, Türki to
+    Turkey, التركية -ية to تركيا, Σύριων to Syria.  A word that romanises exactly like an alias of its own script
+    adds nothing: Türkei is Turkey (both turkai); across scripts the ending as written counts (Σύριοι, Syrians)."""
     names = [t for t in alias_tokens if t.kind == "name" and t.text]
     if not names:
         return True
     last = names[-1]
-    if not word.arabic and word.roman == last.roman:
+    if word.script == last.script != "arabic" and word.roman == last.roman:
         return False
-    return any(word.text.endswith(e) and not last.text.endswith(e) for e in endings)
+    return any(text.endswith(e) and not last.text.endswith(e) for e in endings)
 
 
 def _edges_ok(win: Window, stopwords: frozenset[str]) -> bool:
@@ -228,7 +254,7 @@ def _decide_window(win: Window, key: str, aliases, source: str, index: VariantIn
 
 
 def context_pass(mentions: list[Mention], tokens: list[Token], source: str, index: VariantIndex, tables: TableSet,
-                 stopwords: frozenset[str], steps) -> list[Mention]:  # noqa: ANN001
+                 stopwords: frozenset[str], steps, lang: str | None = None) -> list[Mention]:  # noqa: ANN001
     """Resolve short forms and ambiguous mentions from what the same document already names."""
     positions: dict[str, list[int]] = defaultdict(list)
     for m in mentions:
@@ -260,8 +286,12 @@ def context_pass(mentions: list[Mention], tokens: list[Token], source: str, inde
         if tables.entities[eid].type != "person":
             continue  # short forms of organisation or place names are words (Nation, State, Army)
         extra = [m.text for m in resolved if m.id == eid]
-        for k in partial_keys(tables.entities[eid], index.variants, extra):
+        for k in partial_keys(tables.entities[eid], index.variants, extra, lang):
             partial[k].add(eid)
+    if not partial:
+        return resolved
+    words = {w for k in partial for w in k.split()}
+    tokens = [t for t in tokens if t.key.kind != "name" or t.key.key in words]  # only words of some short form
     taken = Taken((m.start, m.end) for m in resolved)
     for win in windows(tokens, source, taken):
         if len(win.tokens) > 3 or taken.overlaps(win.start, win.end):

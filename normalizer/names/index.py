@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from ..tables import TableSet
 
 DERIVED = "derived:"  # source prefix of the matcher's own aliases (decide.DERIVED): not in the tables, not indexed
-LAYOUT = 1  # bump when the stored layout changes (the cache key already covers code changes)
+LAYOUT = 2  # bump when the stored layout changes (the cache key already covers code changes)
 SEP = "\x1f"  # joins the (first, last) pair of a by_ends key
 
 
@@ -153,6 +153,7 @@ def build_state(columns: AliasColumns, variants: Variants, min_key_letters: int)
     by_key: dict[str, list[int]] = {}
     acronyms: dict[str, list[int]] = {}
     by_ends: dict[str, list[int]] = {}
+    words: set[str] = set()
     fold_key, prepare = variants.folder.fold_key, variants.prepare
     word_keys = _WordKeys(variants)
     langs = columns.langs
@@ -167,10 +168,11 @@ def build_state(columns: AliasColumns, variants: Variants, min_key_letters: int)
         parts = [k for w in fold_key(prepare(text)).split() if (k := word_keys[w, lang])]  # key_of(tokens(text, lang))
         if sum(map(len, parts)) >= min_key_letters:
             by_key.setdefault(" ".join(parts), []).append(i)
+            words.update(parts)
         if len(parts) >= 4:  # long names are also written shortened: first and last kept
             by_ends.setdefault(f"{parts[0]}{SEP}{parts[-1]}", []).append(i)
     return {"layout": LAYOUT, "columns": len(columns), "ids": ids, "by_key": Postings.build(by_key),
-            "acronyms": Postings.build(acronyms), "by_ends": Postings.build(by_ends)}
+            "acronyms": Postings.build(acronyms), "by_ends": Postings.build(by_ends), "words": sorted(words)}
 
 
 class VariantIndex:
@@ -202,8 +204,25 @@ class VariantIndex:
         self.by_ends: Mapping[tuple[str, str], list[Alias]] = AliasLists(
             state["by_ends"], columns, encode=SEP.join, decode=lambda s: tuple(s.split(SEP)))
         self._aliases: Sequence[Alias] = AliasSeq(columns, self.ids)
+        self.key_words = frozenset(state["words"])  # every token key that is part of an alias's key
         self._token_index = None
-        self._tok_cache: dict[str, list[TokenKey]] = {}
+        self._tok_cache: dict[tuple[str, str], list[TokenKey]] = {}
+        self._memos: dict[str, dict] = {}
+
+    def may_match(self, key: TokenKey) -> bool:
+        """Whether a text token can be part of a window that meets an alias key: a particle, an article, or a
+        name whose key (or whose stem's key) is a word of some alias key."""
+        if key.kind != "name":
+            return True
+        return key.key in self.key_words or (key.stem is not None and key.stem.key in self.key_words)
+
+    def memo(self, name: str) -> dict:
+        """A dictionary that the callers of this index keep their decisions in (they bound its size); dropped with
+        the index, so a reloaded table never sees another's."""
+        got = self._memos.get(name)
+        if got is None:
+            got = self._memos[name] = {}
+        return got
 
     def shortened(self, key: str) -> list[Alias]:
         """Aliases of which ``key`` (3+ tokens) is an in-order subsequence keeping the first and last token:

@@ -143,6 +143,7 @@ class Variants:
         """Apply ``before_fold``: ş -> sh, ç -> ch, ğ -> g, and drop the ayn/hamza letters ʿ ʾ."""
         return text.translate(self._before)
 
+    @lru_cache(maxsize=100_000)  # noqa: B019
     def token_of_raw(self, raw: str, lang: str | None = None) -> TokenKey:
         """Variant form of one raw word (a token of running text, no separators inside)."""
         return self.token(self.folder.fold_key(self.prepare(raw)).replace(" ", ""), lang)
