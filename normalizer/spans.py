@@ -21,7 +21,7 @@ from .names.keys import TokenKey, Variants
 MAX_WINDOW = 7
 _ARABIC = re.compile("[\u0600-\u06ff]")
 _WORD = re.compile(r"\S+")
-_GAP_OK = re.compile(r"[\s\-‐‑–'’ʼ`]*")
+GAP_OK = re.compile(r"[\s\-‐‑–'’ʼ`]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +96,7 @@ def windows(tokens: list[Token], source: str, taken) -> list[Window]:  # noqa: A
     for tok in tokens:
         gap = source[cur[-1].end:tok.start] if cur else ""
         dotted = gap == "." and len(tok.folded) == 1 and len(cur[-1].folded) == 1 and tok.upper and cur[-1].upper
-        if cur and not dotted and (not _GAP_OK.fullmatch(gap) or gap.count("\n") > 1):
+        if cur and not dotted and (not GAP_OK.fullmatch(gap) or gap.count("\n") > 1):
             runs.append(cur)
             cur = []
         if taken.overlaps(tok.start, tok.end):

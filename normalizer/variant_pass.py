@@ -17,7 +17,7 @@ from .names.abjad import Abjad
 from .names.index import VariantIndex
 from .names.keys import TokenKey, has_arabic
 from .names.score import cross_script_fit, fuzzy_score, pair_similarity, same_script, score_pair
-from .spans import Token, Window, windows
+from .spans import GAP_OK, Token, Window, windows
 from .tables import TableSet
 from .types import Candidate, Entity, Explanation, Mention
 
@@ -162,6 +162,17 @@ def _transliterated(word: TokenKey, alias_tokens: list[TokenKey]) -> bool:
     """Whether a word of one script romanises exactly as the (one-word) alias of another script does."""
     names = [t for t in alias_tokens if t.kind == "name"]
     return len(names) == 1 and names[0].script != word.script and names[0].roman == word.roman
+
+
+def _runs(tokens: list[Token], source: str) -> list[list[Token]]:
+    """Runs of adjacent tokens (only spaces, hyphens or apostrophes between them)."""
+    runs: list[list[Token]] = []
+    for t in tokens:
+        if runs and GAP_OK.fullmatch(source, runs[-1][-1].end, t.start):
+            runs[-1].append(t)
+        else:
+            runs.append([t])
+    return runs
 
 
 def _stemmed(win: Window) -> Window | None:
@@ -336,10 +347,21 @@ def fuzzy_mentions(tokens: list[Token], source: str, taken: list[tuple[int, int]
         return out
     tindex = index.token_index()
     common = index.variants.common_words
-    words = list(dict.fromkeys(t.key.text for t in names_at))
-    near = dict(zip(words, tindex.near(words, [index.variants.token(w).key for w in words]), strict=True))
-    starts = {t.key.text for t in names_at if near[t.key.text] and t.folded not in common
-              and tindex.token(t.key.text) is None}
+    memo = index.memo("fuzzy_near")
+    # a guess starts at a word that is neither an alias word nor an ordinary word; only the words of its
+    # capitalised run (and it) are looked up further
+    starts = {t.key.text for t in names_at if t.folded not in common and tindex.token(t.key.text) is None}
+    if not starts:
+        return out
+    runs = [r for r in _runs(names_at, source) if any(t.key.text in starts for t in r) and len(r) > 1]
+    words = list(dict.fromkeys(t.key.text for r in runs for t in r))
+    todo = [w for w in words if w not in memo]
+    if todo:
+        if len(memo) + len(todo) > MEMO_SIZE:
+            memo.clear()
+        memo.update(zip(todo, tindex.near(todo, [index.variants.token(w).key for w in todo]), strict=True))
+    near = {w: memo[w] for w in words}
+    starts = {w for w in starts if near.get(w)}
     if not starts:
         return out
     for win in windows(tokens, source, taken_set):
