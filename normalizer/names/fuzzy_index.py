@@ -33,12 +33,12 @@ if TYPE_CHECKING:
     from ..cache import CacheHandle
     from ..compact import AliasColumns
 
-LAYOUT = 5  # bump when the stored arrays change
+LAYOUT = 6  # bump when the stored arrays change
 MIN_DEL_LEN = 4  # tokens shorter than this have no deletion neighbours (2-letter leftovers meet everything)
 MIN_SKEL_DEL_LEN = 3  # the same for skeletons (consonants only: "krS")
 SCORES_KEPT = 2  # per-alias work arrays kept for reuse (one per core)
 _KINDS = {"name": 0, "particle": 1}  # anything else (an article) is 2
-_TRANSIENT = ("skel_id", "_local", "_pool", "_pool_lock", "aliases", "vocab_obj", "df")
+_TRANSIENT = ("skel_id", "_local", "_pool", "_pool_lock", "aliases", "vocab_obj", "df", "_roman_obj")
 _lock = threading.Lock()
 
 
@@ -114,9 +114,11 @@ class FuzzyIndex(Search):
         tok_kind = np.zeros(n_tok, dtype=np.int8)
         roman = array("q", [0])  # the romanised forms: one UTF-8 blob and end offsets (see romans())
         blob = bytearray()
+        romans: list[str] = []
         for i, t in enumerate(vocab):
             k = variants.token(t)
             tok_kind[i] = _KINDS.get(k.kind, 2)
+            romans.append(k.roman)
             blob += k.roman.encode("utf-8")
             roman.append(len(blob))
             if k.key:
@@ -126,6 +128,7 @@ class FuzzyIndex(Search):
         skel_ptr, skel_tok = _csr(tok_skel[named], named, len(skels))
         tok_h, tok_hid = _neighbour_table(vocab, MIN_DEL_LEN)
         skel_h, skel_hid = _neighbour_table(skels, MIN_SKEL_DEL_LEN)
+        rom_h, rom_hid = _neighbour_table(romans, MIN_DEL_LEN)
         return cls({
             "layout": LAYOUT, "vocab": vocab, "roman": bytes(blob), "roman_end": np.frombuffer(roman, np.int64).astype(np.uint32),
             "skels": skels, "n_alias": n_alias,
@@ -134,7 +137,7 @@ class FuzzyIndex(Search):
             "post_ptr": post_ptr.astype(np.uint32 if len(post) < 2**32 else np.int64), "post": post,
             "post_len": short[post], "tok_skel": tok_skel, "tok_kind": tok_kind,
             "skel_ptr": skel_ptr, "skel_tok": skel_tok, "tok_h": tok_h, "tok_hid": tok_hid,
-            "skel_h": skel_h, "skel_hid": skel_hid,
+            "skel_h": skel_h, "skel_hid": skel_hid, "rom_h": rom_h, "rom_hid": rom_hid,
         })
 
     @classmethod
@@ -176,6 +179,14 @@ class FuzzyIndex(Search):
             at += 1
         return None
 
+    @property
+    def roman_obj(self) -> np.ndarray:
+        """Every token's romanised form (an object array, made on first use: queries in another script)."""
+        got = self.__dict__.get("_roman_obj")
+        if got is None:
+            got = self._roman_obj = np.array(self.romans(np.arange(len(self.vocab))), dtype=object)
+        return got
+
     def romans(self, tokens: np.ndarray) -> list[str]:
         """The romanised forms of these tokens."""
         blob, end = self.roman, self.roman_end
@@ -205,9 +216,12 @@ class FuzzyIndex(Search):
             if len(self._pool) < SCORES_KEPT:
                 self._pool.append(scores)
 
-    def neighbours(self, words: list[str], skeletons: bool = False, min_len: int = 0) -> list[set[int]]:
-        """For each word, the tokens (or skeletons) within one deletion on each side of it, itself included."""
-        h, ids = (self.skel_h, self.skel_hid) if skeletons else (self.tok_h, self.tok_hid)
+    def neighbours(self, words: list[str], skeletons: bool = False, min_len: int = 0,
+                   romans: bool = False) -> list[set[int]]:
+        """For each word, the tokens (or skeletons) within one deletion on each side of it, itself included;
+        ``romans``: ``words`` are romanised forms, met with the tokens' romanised forms (a name in another script)."""
+        h, ids = (self.skel_h, self.skel_hid) if skeletons else (self.rom_h, self.rom_hid) if romans \
+            else (self.tok_h, self.tok_hid)
         min_len = min_len or (MIN_SKEL_DEL_LEN if skeletons else MIN_DEL_LEN)
         hs, owner = array("I"), []
         for j, w in enumerate(words):

@@ -4,6 +4,7 @@ returns a number in [0, 1]; :func:`combine` turns them into one score.  Deciding
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -62,11 +63,19 @@ def token_similarity(a: list[TokenKey], b: list[TokenKey]) -> float:
 def pair_similarity(x: TokenKey, y: TokenKey) -> float:
     """Similarity of two tokens: edit similarity of the romanised forms; across scripts, 1.0 when the Latin token
     spells the Arabic one letter by letter (abjad alignment, see abjad.py), else the skeletons' edit similarity."""
-    if x.arabic != y.arabic and x.kind == y.kind == "name" and cross_script_fit(x, y):
+    if x.arabic != y.arabic and x.kind == y.kind == "name" and _abjad_fit(x, y):
         return 1.0
     if x.script == y.script != "latin" and x.text and y.text:  # same script: the letters themselves
         return fuzz.ratio(bare_arabic(x.text), bare_arabic(y.text)) / 100
     return fuzz.ratio(x.roman, y.roman) / 100
+
+
+def _abjad_fit(x: TokenKey, y: TokenKey) -> bool:
+    """Whether one token is Arabic script and the other, Latin, spells it letter by letter (abjad alignment)."""
+    ar, la = (x, y) if x.arabic else (y, x)
+    if not ar.arabic or la.arabic or not ar.text or not la.text:
+        return False
+    return default_variants().abjad.fits(ar.text, la.text)
 
 
 def cross_script_fit(x: TokenKey, y: TokenKey) -> bool:
@@ -135,3 +144,98 @@ def fuzzy_score(query: list[TokenKey], alias: list[TokenKey], min_whole: float =
         return round(0.9 * (whole + per_token) / 2 * strength, 4), feats
     feats["folded_similarity"] = round(folded, 4)
     return round(0.9 * (0.75 * folded + 0.25 * per_token) * strength, 4), feats
+
+
+PARTICLE_WEIGHT = 0.3  # Abu, bin, Umm weigh this much of a name word
+MIN_PAIR = 0.67  # two words less alike than this are not aligned
+
+
+def align(query: list[TokenKey], alias: list[TokenKey], weight: Callable[[TokenKey], float] | None = None,
+          known: Callable[[TokenKey], bool] | None = None) -> tuple[float, dict[str, Any]]:
+    """Token-aligned similarity of two names, in any order and any script, in [0, 1].
+
+    The name words of both (articles dropped) are paired, best pair first, one word with one word or one word
+    with two adjacent words written as one (``ABDOULAZIZ`` ~ ``عبد العزيز``, ``Binalshibh`` ~ ``bin al-Shibh``);
+    pairs less alike than :data:`MIN_PAIR` are left unpaired.  Each side's coverage is the weight of its paired
+    words times their similarity over the weight of all its words, where a word weighs its rarity in the loaded
+    tables (``weight``; ``known`` says whether a query word is a word of the tables, whose weight is then its
+    own: rare surnames much, ``Muhammad`` and ``Abdul`` little) and a particle
+    :data:`PARTICLE_WEIGHT`; the score is the mean of the two coverages, so a name part more or fewer
+    (``Sergey Kuzhugetovich Shoigu`` ~ ``Sergei Shoigu``) costs only that part's weight.  The details (aligned pairs
+    with their similarity, both coverages) are returned for explain."""
+    q = [t for t in query if t.kind != "article" and (t.roman or t.key)]
+    a = [t for t in alias if t.kind != "article" and (t.roman or t.key)]
+    if not q or not a:
+        return 0.0, {"aligned": []}
+    wt = weight or (lambda t: 1.0)
+    wa = [wt(t) * (PARTICLE_WEIGHT if t.kind == "particle" else 1.0) for t in a]
+    options: list[tuple[float, tuple[int, ...], tuple[int, ...]]] = []
+    for i, x in enumerate(q):
+        for j, y in enumerate(a):
+            options.append((pair_similarity(x, y), (i,), (j,)))
+    for i in range(len(q) - 1):  # two query words written as one alias word, and the reverse
+        joined = _joined(q[i], q[i + 1])
+        for j, y in enumerate(a):
+            options.append((fuzz.ratio(joined, y.roman) / 100, (i, i + 1), (j,)))
+    for j in range(len(a) - 1):
+        joined = _joined(a[j], a[j + 1])
+        for i, x in enumerate(q):
+            options.append((fuzz.ratio(x.roman, joined) / 100, (i,), (j, j + 1)))
+    options.sort(key=lambda o: (-o[0], len(o[1]) + len(o[2])))
+    used_q: set[int] = set()
+    used_a: set[int] = set()
+    pairs = []
+    for s, qi, aj in options:
+        if s < MIN_PAIR:
+            break
+        if used_q.intersection(qi) or used_a.intersection(aj):
+            continue
+        used_q.update(qi)
+        used_a.update(aj)
+        pairs.append((s, qi, aj))
+    paired_wa = {j: s for s, _, aj in pairs for j in aj}
+    cov_a = sum(wa[j] * s for j, s in paired_wa.items()) / sum(wa)
+    # a query word weighs its own rarity when the tables know the word; else (another script, a misspelling) what
+    # the alias word it pairs with weighs; an unpaired one, the alias's mean word
+    mean_a = sum(wa) / len(wa)
+    own = [wt(t) if known is None or known(t) else None for t in q]
+    wq = [(mean_a if w is None else w) * (PARTICLE_WEIGHT if t.kind == "particle" else 1.0) for t, w in zip(q, own, strict=False)]
+    got_q = 0.0
+    for s, qi, aj in pairs:
+        w = sum(wa[j] for j in aj) / len(aj)
+        for i in qi:
+            if own[i] is None:
+                wq[i] = w * (PARTICLE_WEIGHT if q[i].kind == "particle" else 1.0)
+            got_q += wq[i] * s
+    cov_q = got_q / sum(wq)
+    feats = {"aligned": [(" ".join(q[i].text or q[i].roman for i in qi), " ".join(a[j].text or a[j].roman for j in aj),
+                          round(s, 3)) for s, qi, aj in pairs],
+             "coverage_query": round(cov_q, 4), "coverage_alias": round(cov_a, 4)}
+    return (cov_q + cov_a) / 2, feats
+
+
+def _joined(x: TokenKey, y: TokenKey) -> str:
+    return x.roman + y.roman
+
+
+def name_score(query: list[TokenKey], alias: list[TokenKey], *, folded: float | None = None,
+               weight: Callable[[TokenKey], float] | None = None,
+               known: Callable[[TokenKey], bool] | None = None) -> tuple[float, dict[str, Any]]:
+    """One name against one alias, for ``resolve()``: the token alignment (:func:`align`) and the edit similarity
+    of the whole romanised names (``folded``: of the folded spellings, when the two share a script: a typo is
+    nearer in spelling than in romanised form), scaled by how much the query's key says (a short name is weak
+    evidence).  In [0, 0.94]: 0.95 and above is for exact and folded alias matches."""
+    aligned, feats = align(query, alias, weight, known)
+    whole = fuzz.ratio(roman_of(query), roman_of(alias)) / 100
+    if folded is not None:
+        whole = max(whole, folded)
+    strength = min(1.0, 0.4 + key_strength(query))
+    feats.update({"key_match": "tokens", "similarity": round(whole, 4), "alignment": round(aligned, 4),
+                  "key_strength": round(strength - 0.4, 4), "script": _script_pair(query, alias)})
+    return round(0.94 * (0.55 * aligned + 0.45 * whole) * strength, 4), feats
+
+
+def _script_pair(a: list[TokenKey], b: list[TokenKey]) -> str:
+    sa = sorted({t.script for t in a if t.kind == "name"})
+    sb = sorted({t.script for t in b if t.kind == "name"})
+    return "+".join(sa) if sa == sb else f"{'+'.join(sa)}/{'+'.join(sb)}"
