@@ -103,6 +103,8 @@ def resolve_name(norm: Normalizer, name: str, *, limit: int = 5, lang: str | Non
         if got is None:
             atok = [variants.token(vocab[t]) for t in toks]
             score, feats = name_score(qtok, atok, folded=quick[n] / 100, weight=rarity, known=known)
+            if same_key:
+                feats["key_match"] = "variant"
             got = scored[key] = ("variant" if same_key else "fuzzy", score, feats)
         offer(index.aliases[i], got[1], got[0], got[2])
     return _ranked(norm, best, limit, name=name, lang=lang)

@@ -353,8 +353,9 @@ def fuzzy_mentions(tokens: list[Token], source: str, taken: list[tuple[int, int]
     starts = {t.key.text for t in names_at if t.folded not in common and tindex.token(t.key.text) is None}
     if not starts:
         return out
-    runs = [r for r in _runs(names_at, source) if any(t.key.text in starts for t in r) and len(r) > 1]
-    words = list(dict.fromkeys(t.key.text for r in runs for t in r))
+    free = [t for t in tokens if not taken_set.overlaps(t.start, t.end)]  # particles and articles join runs
+    runs = [r for r in _runs(free, source) if any(t.key.text in starts for t in r) and len(r) > 1]
+    words = list(dict.fromkeys(t.key.text for r in runs for t in r if t.cap and t.key.kind == "name"))
     todo = [w for w in words if w not in memo]
     if todo:
         if len(memo) + len(todo) > MEMO_SIZE:

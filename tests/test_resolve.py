@@ -62,7 +62,7 @@ def test_methods_and_features(n: Normalizer) -> None:
     assert n.resolve("أبو بكر البغدادي")[0].method == "exact"
     fuzzy = n.resolve("Abu Bakr al-Bahgdadi")[0]
     assert fuzzy.method == "fuzzy" and fuzzy.alias == "Abu Bakr al-Baghdadi"
-    assert {"similarity", "token_similarity", "folded_similarity", "key_strength"} <= set(fuzzy.features)
+    assert {"similarity", "alignment", "aligned", "coverage_query", "coverage_alias", "key_strength"} <= set(fuzzy.features)
     assert 0.0 < fuzzy.features["folded_similarity"] < 1.0
     assert fuzzy.to_dict()["features"] == fuzzy.features
     assert n.resolve("Ebu Bekir el-Bağdadi", lang="tr")[0].features.get("lang_match") is True

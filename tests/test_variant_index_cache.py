@@ -60,7 +60,7 @@ def _reference(n: Normalizer) -> dict[str, dict]:
             letters = alias.text.replace(".", "")
             if 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper():
                 acronyms.setdefault(variants.folder.fold_key(letters), []).append(alias)
-            key = key_of(variants.tokens(alias.text))
+            key = key_of(variants.tokens(alias.text, alias.lang))  # each alias read in its language's conventions
             if len(key.replace(" ", "")) >= k:
                 by_key.setdefault(key, []).append(alias)
             parts = key.split()

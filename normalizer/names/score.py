@@ -147,6 +147,7 @@ def fuzzy_score(query: list[TokenKey], alias: list[TokenKey], min_whole: float =
 
 
 PARTICLE_WEIGHT = 0.3  # Abu, bin, Umm weigh this much of a name word
+QUERY_SHARE = 0.6  # the query's coverage counts more: what the user typed should be explained, an alias may say more
 MIN_PAIR = 0.67  # two words less alike than this are not aligned
 
 
@@ -160,7 +161,7 @@ def align(query: list[TokenKey], alias: list[TokenKey], weight: Callable[[TokenK
     words times their similarity over the weight of all its words, where a word weighs its rarity in the loaded
     tables (``weight``; ``known`` says whether a query word is a word of the tables, whose weight is then its
     own: rare surnames much, ``Muhammad`` and ``Abdul`` little) and a particle
-    :data:`PARTICLE_WEIGHT`; the score is the mean of the two coverages, so a name part more or fewer
+    :data:`PARTICLE_WEIGHT`; the score weighs the two coverages (:data:`QUERY_SHARE`), so a name part more or fewer
     (``Sergey Kuzhugetovich Shoigu`` ~ ``Sergei Shoigu``) costs only that part's weight.  The details (aligned pairs
     with their similarity, both coverages) are returned for explain."""
     q = [t for t in query if t.kind != "article" and (t.roman or t.key)]
@@ -208,10 +209,11 @@ def align(query: list[TokenKey], alias: list[TokenKey], weight: Callable[[TokenK
                 wq[i] = w * (PARTICLE_WEIGHT if q[i].kind == "particle" else 1.0)
             got_q += wq[i] * s
     cov_q = got_q / sum(wq)
-    feats = {"aligned": [(" ".join(q[i].text or q[i].roman for i in qi), " ".join(a[j].text or a[j].roman for j in aj),
-                          round(s, 3)) for s, qi, aj in pairs],
+    feats = {"aligned": [{"query": " ".join(q[i].text or q[i].roman for i in qi),
+                          "alias": " ".join(a[j].text or a[j].roman for j in aj), "similarity": round(s, 3)}
+                         for s, qi, aj in pairs],
              "coverage_query": round(cov_q, 4), "coverage_alias": round(cov_a, 4)}
-    return (cov_q + cov_a) / 2, feats
+    return QUERY_SHARE * cov_q + (1 - QUERY_SHARE) * cov_a, feats
 
 
 def _joined(x: TokenKey, y: TokenKey) -> str:
