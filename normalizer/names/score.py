@@ -50,16 +50,6 @@ def _cross_script(a: list[TokenKey], b: list[TokenKey]) -> bool:
     return any(t.arabic for t in a) or any(t.arabic for t in b)
 
 
-def token_similarity(a: list[TokenKey], b: list[TokenKey]) -> float:
-    """Mean, over the candidate's name tokens, of the best similarity to any alias token (romanised forms):
-    ``Hüseyin`` against ``Hussein`` scores high, against ``Hasan`` low, even when the whole names look alike."""
-    cand = [t for t in a if t.kind != "article" and t.roman]
-    ali = [t for t in b if t.kind != "article" and t.roman]
-    if not cand or not ali:
-        return 0.0
-    return sum(max(pair_similarity(x, y) for y in ali) for x in cand) / len(cand)
-
-
 def pair_similarity(x: TokenKey, y: TokenKey) -> float:
     """Similarity of two tokens: edit similarity of the romanised forms; across scripts, 1.0 when the Latin token
     spells the Arabic one letter by letter (abjad alignment, see abjad.py), else the skeletons' edit similarity."""
@@ -118,9 +108,11 @@ def combine(features: dict[str, Any]) -> float:
 
 def score_pair(candidate: list[TokenKey], alias: list[TokenKey], key_match: str) -> tuple[float, dict[str, Any]]:
     """Score a candidate span (its token keys) against an alias; returns (score, features)."""
+    _, afeats = align(candidate, alias)
     feats: dict[str, Any] = {
         "key_match": key_match,
-        "similarity": round((edit_similarity(candidate, alias) + token_similarity(candidate, alias)) / 2, 4),
+        "similarity": round((edit_similarity(candidate, alias) + afeats["coverage_query"]) / 2, 4),
+        "aligned": afeats["aligned"],
         "key_strength": round(key_strength(candidate), 4),
         "token_overlap": round(token_overlap(candidate, alias), 4),
         "length_ratio": round(length_ratio(candidate, alias), 4),
@@ -136,9 +128,11 @@ def fuzzy_score(query: list[TokenKey], alias: list[TokenKey], min_whole: float =
     whole-name similarity (a typo is nearer in spelling than in romanised form)."""
     whole = fuzz.ratio(roman_of(query), roman_of(alias)) / 100
     # both ways: a name missing a distinguishing word of the alias (Iraqi National ...) is not that alias
-    per_token = min(token_similarity(query, alias), token_similarity(alias, query))
+    _, afeats = align(query, alias)
+    per_token = min(afeats["coverage_query"], afeats["coverage_alias"])
     strength = min(1.0, 0.4 + key_strength(query))
     feats = {"key_match": "tokens", "similarity": round(whole, 4), "token_similarity": round(per_token, 4),
+             "aligned": afeats["aligned"],
              "token_overlap": round(token_overlap(query, alias), 4), "key_strength": round(strength - 0.4, 4)}
     if folded is None:
         return round(0.9 * (whole + per_token) / 2 * strength, 4), feats
