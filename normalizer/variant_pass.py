@@ -116,8 +116,7 @@ def _decide_readings(win: Window, key: str, source: str, index: VariantIndex, ta
     aliases = index.by_key.get(key) or index.shortened(key)
     if aliases:
         readings.append((win, key, aliases, False))
-    stemmed = _stemmed(win)
-    if stemmed is not None:  # a case ending read off (Бахмута, του Νίγηρα, Prigoschins)
+    for stemmed in _stemmed(win):  # a case ending read off (Бахмута, του Νίγηρα, Prigoschins)
         skey = window_key(stemmed.keys)
         saliases = aliases if skey == key else index.by_key.get(skey)
         if saliases:
@@ -155,7 +154,23 @@ def _read_window(win: Window, key: str, aliases: list, inflected: bool, last: To
     if common and not _transliterated(_one_name(win).key, atoks):
         return None
     weak_match = _weak(win, atoks, tables.entities[alias.entity_id], index.variants.abjad)
-    return None if weak_match is None else (m, weak_match or common)
+    if weak_match is None:
+        return None
+    # a frequent word spelt as the name in another script is the name when capitalised inside a sentence (Russian
+    # and Greek capitalise names only); at a sentence start, or in Arabic (no capitals), it needs the document
+    guess = common and (_one_name(win).key.arabic or _sentence_start(source, win.start))
+    return m, weak_match or guess
+
+
+_SENTENCE_END = frozenset(".!?:;\n\"«»“”—–-")
+
+
+def _sentence_start(source: str, at: int) -> bool:
+    """Whether only spaces, quotes or a sentence end stand between ``at`` and the previous word (or the start)."""
+    i = at - 1
+    while i >= 0 and source[i] in " \t\"'«»“”‘’(":
+        i -= 1
+    return i < 0 or source[i] in _SENTENCE_END
 
 
 def _transliterated(word: TokenKey, alias_tokens: list[TokenKey]) -> bool:
@@ -175,12 +190,12 @@ def _runs(tokens: list[Token], source: str) -> list[list[Token]]:
     return runs
 
 
-def _stemmed(win: Window) -> Window | None:
+def _stemmed(win: Window) -> list[Window]:
     """The window with each word that carries a case ending of its script or language read without it
-    (Бахмута, του Νίγηρα, Prigoschins), or None when no word does."""
-    if not any(t.key.stem is not None for t in win.tokens):
-        return None
-    return Window(tuple(replace(t, key=t.key.stem) if t.key.stem is not None else t for t in win.tokens), win.at_edge)
+    (Бахмута, του Νίγηρα, Prigoschins): one reading per way of taking endings off (the k-th of each word's)."""
+    most = max(len(t.key.stems) for t in win.tokens)
+    return [Window(tuple(replace(t, key=t.key.stems[min(k, len(t.key.stems) - 1)]) if t.key.stems else t
+                         for t in win.tokens), win.at_edge) for k in range(most)]
 
 
 def _one_name(win: Window) -> Token:

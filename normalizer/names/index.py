@@ -214,7 +214,7 @@ class VariantIndex:
         name whose key (or whose stem's key) is a word of some alias key."""
         if key.kind != "name":
             return True
-        return key.key in self.key_words or (key.stem is not None and key.stem.key in self.key_words)
+        return key.key in self.key_words or any(s.key in self.key_words for s in key.stems)
 
     def memo(self, name: str) -> dict:
         """A dictionary that the callers of this index keep their decisions in (they bound its size); dropped with

@@ -36,7 +36,8 @@ class TokenKey:
     arabic: bool = False  # Arabic script: roman has only the vowels Arabic writes (long ones)
     text: str = field(default="", compare=False)  # the folded token it was made from (for the abjad alignment)
     script: str = field(default="latin", compare=False)  # the script it is written in (translit.Translit.script)
-    stem: TokenKey | None = field(default=None, compare=False)  # the token less a case ending (Бахмута -> Бахмут)
+    # the token less a case ending, each way it may be read (Бахмута -> Бахмут; Νιγηρίας -> Νιγηρί, Νιγηρία)
+    stems: tuple[TokenKey, ...] = field(default=(), compare=False)
 
 
 class Variants:
@@ -61,7 +62,7 @@ class Variants:
         self._common_path = DATA_DIR / data["common_words"] if data.get("common_words") else None
         self._common: frozenset[str] | None = None
         self.abjad = Abjad(data["abjad"], self.arabic, rew, lambda: self.common_words)
-        self.translit = Translit(data)
+        self.translit = Translit(data, folder.fold_key)
         ab = data["abjad"]
         self._ar_vowels = {k: v[0] for k, v in ab["arabic_vowels"].items()}
         self._ar_final = {k: v[0] for k, v in ab["final"].items()}
@@ -83,12 +84,12 @@ class Variants:
     @lru_cache(maxsize=200_000)  # noqa: B019
     def token(self, folded_token: str, lang: str | None = None) -> TokenKey:
         """Variant form of one *folded* token (see :meth:`tokens` for raw text), in the spelling conventions of
-        ``lang``, with its ``stem`` when it carries a case ending of its script or language."""
+        ``lang``, with its ``stems`` when it carries a case ending of its script or language."""
         got = self._token(folded_token, lang)
         if got.kind == "name":
             stems = self.translit.stems(folded_token, lang)
             if stems:
-                got = replace(got, stem=self._token(stems[0], lang))
+                got = replace(got, stems=tuple(self._token(s, lang) for s in stems))
         return got
 
     def _token(self, t: str, lang: str | None) -> TokenKey:

@@ -17,11 +17,14 @@ a romanised form and a consonant key, the same way for every script.  Arabic scr
 ('cyrillic', 'greek', 'arabic', 'latin')
 >>> t.stems("бахмута", None), t.stems("νιγηρα", "el"), t.stems("prigoschins", "de"), t.stems("prigoschins", "en")
 (('бахмут',), ('νιγηρ',), ('prigoschin',), ())
+>>> t.stems("νιγηριασ", "el")
+('νιγηρι', 'νιγηρια')
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -42,7 +45,7 @@ def _alternation(keys: list[str]) -> re.Pattern[str] | None:
 class Translit:
     """Script detection, transliteration to Latin and language conventions, from the rules in ``data``."""
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], fold: Callable[[str], str] | None = None) -> None:
         self.scripts: dict[str, tuple[str, str]] = {"arabic": _ARABIC}
         self._letters: dict[str, dict[str, str]] = {}
         self._letter_re: dict[str, re.Pattern[str] | None] = {}
@@ -55,8 +58,9 @@ class Translit:
         self._conv_re = {k: _alternation(list(v)) for k, v in self._conv.items()}
         ends = data.get("endings") or {}
         self.min_stem = int(ends.get("min_stem", 3))
+        fold = fold or (lambda s: s)  # endings are matched on folded tokens (ς folds to σ)
         self._endings: dict[str, tuple[str, ...]] = {
-            k: tuple(sorted(v, key=len, reverse=True)) for k, v in ends.items() if isinstance(v, list)}
+            k: tuple(sorted({fold(e) for e in v}, key=len, reverse=True)) for k, v in ends.items() if isinstance(v, list)}
 
     def script(self, token: str) -> str:
         """The script of a token's first letter: ``latin`` unless it falls in a listed script's range."""
@@ -87,20 +91,20 @@ class Translit:
 
     def stems(self, token: str, lang: str | None) -> tuple[str, ...]:
         """The token without a listed case ending of its script (Cyrillic, Greek) or language (German genitive
-        -s): the longest ending that leaves ``min_stem`` letters first; empty when none applies."""
+        -s), each ending that fits and leaves ``min_stem`` letters, the longest first (Νιγηρίας: Νιγηρί, Νιγηρία);
+        empty when none applies."""
         script = self.script(token)
         endings = self._endings.get(script) or (self._endings.get(lang or "") if script == "latin" else None)
         if not endings:
             return ()
-        for e in endings:
-            if token.endswith(e) and len(token) - len(e) >= self.min_stem:
-                return (token[: -len(e)],)
-        return ()
+        return tuple(token[: -len(e)] for e in endings if token.endswith(e) and len(token) - len(e) >= self.min_stem)
 
 
 @lru_cache(maxsize=2)
 def _load(path: str) -> Translit:
-    return Translit(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    from ..fold import default_folder
+
+    return Translit(yaml.safe_load(Path(path).read_text(encoding="utf-8")), default_folder().fold_key)
 
 
 def default_translit(path: Path | None = None) -> Translit:
