@@ -63,7 +63,7 @@ def test_methods_and_features(n: Normalizer) -> None:
     fuzzy = n.resolve("Abu Bakr al-Bahgdadi")[0]
     assert fuzzy.method == "fuzzy" and fuzzy.alias == "Abu Bakr al-Baghdadi"
     assert {"similarity", "alignment", "aligned", "coverage_query", "coverage_alias", "key_strength"} <= set(fuzzy.features)
-    assert 0.0 < fuzzy.features["folded_similarity"] < 1.0
+    assert 0.0 < fuzzy.features["similarity"] < 1.0 and fuzzy.features["aligned"]
     assert fuzzy.to_dict()["features"] == fuzzy.features
     assert n.resolve("Ebu Bekir el-Bağdadi", lang="tr")[0].features.get("lang_match") is True
     assert "lang_match" not in n.resolve("Ebu Bekir el-Bağdadi", lang="en")[0].features
