@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from .fold import DATA_DIR, Folded
@@ -62,27 +64,95 @@ def load_stopwords(fold_key, path: Path | None = None) -> frozenset[str]:  # noq
 
 
 def tokenize(folded: Folded, variants: Variants, lang: str | None = None) -> list[Token]:
-    """Word tokens that may be part of a name, in original offsets (others are skipped, cheaply)."""
+    """Word tokens that may be part of a name, in original offsets (others are skipped, cheaply): words that
+    start with a capital letter in the caller's string, Arabic words, and name particles and articles.
+
+    Most words are none of these: the capitals are found in the caller's string and the Arabic words, particles
+    and articles in the folded text by regular expressions, so no Python code runs for an ordinary word."""
+    starts = _name_starts(folded, variants)
+    if starts is None:  # a capital the fold moved (or an astral letter): read every word
+        return _tokens_at(folded, variants, lang, [m.start() for m in _WORD.finditer(folded.text)], False)
+    return _tokens_at(folded, variants, lang, starts, True)
+
+
+def _tokens_at(folded: Folded, variants: Variants, lang: str | None, starts: list[int], known: bool) -> list[Token]:
+    """The tokens at these folded word starts (``known``: each is already known to be a capital, an Arabic word,
+    a particle or an article; else that is checked here)."""
     out: list[Token] = []
-    source = folded.source
+    source, text = folded.source, folded.text
     particles, articles = variants.particles, variants.articles
     identity = not folded.fpos
-    for m in _WORD.finditer(folded.text):
-        f = m.group()
-        fs = m.start()
+    for fs in starts:
+        end = text.find(" ", fs)
+        end = len(text) if end < 0 else end
+        f = text[fs:end]
+        if not f:
+            continue
         arabic = f[0] >= "\u0600" and bool(_ARABIC.match(f))
-        if not arabic and not source[fs if identity else folded.orig(fs)].isupper() \
+        if not known and not arabic and not source[fs if identity else folded.orig(fs)].isupper() \
                 and f not in particles and f not in articles:
-            continue  # most tokens: lower-case words, rejected with one lookup
-        s, e = (fs, m.end()) if identity else folded.span(fs, m.end())
+            continue  # a lower-case word
+        s, e = (fs, end) if identity else folded.span(fs, end)
         raw = source[s:e]
         cap = arabic or raw[:1].isupper()
         if f in articles and f not in variants.free_articles and source[e:e + 1] not in "-‐‑–":
             continue  # "en", "as", "es": a word, not an article, unless hyphenated (ad-Dawla)
-        cased = [c for c in raw if c.lower() != c.upper()]
-        upper = bool(cased) and all(c.isupper() for c in cased)
-        out.append(Token(s, e, variants.token_of_raw(raw, lang), cap, upper, f))
+        out.append(Token(s, e, variants.token_of_raw(raw, lang), cap, raw.isupper(), f))
     return out
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@lru_cache(maxsize=1)
+def _capital() -> re.Pattern[str]:
+    """A capital letter (``str.isupper``) of the Basic Multilingual Plane."""
+    ranges: list[tuple[int, int]] = []
+    for c in range(0x10000):
+        if chr(c).isupper():
+            if ranges and ranges[-1][1] == c - 1:
+                ranges[-1] = (ranges[-1][0], c)
+            else:
+                ranges.append((c, c))
+    return re.compile("[" + "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "")
+                                    for a, b in ranges) + "]")
+
+
+@lru_cache(maxsize=8)
+def _special(words: frozenset[str]) -> re.Pattern[str]:
+    """A folded word that is Arabic or one of ``words`` (particles, articles)."""
+    alt = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    return re.compile(rf"(?<!\S)(?:[\u0600-\u06ff]|(?:{alt})(?!\S))")
+
+
+def _name_starts(folded: Folded, variants: Variants) -> list[int] | None:
+    """Folded offsets of the words that may be part of a name (see :func:`tokenize`), in order; None when a
+    capital of the caller's string does not start a folded word where expected (then every word is read)."""
+    source, text = folded.source, folded.text
+    if any(m.group().isupper() for m in _ASTRAL.finditer(source)):  # (an emoji is no capital)
+        return None
+    ups = [m.start() for m in _capital().finditer(source)]
+    ups = [p for p in ups if p == 0 or not source[p - 1].isalnum()]  # at a word start
+    starts = set()
+    if ups:
+        if folded.fpos:  # original -> folded offsets, and back again to check (vectorised)
+            fpos, opos = np.asarray(folded.fpos), np.asarray(folded.opos)
+            at = np.asarray(ups)
+            k = np.maximum(np.searchsorted(opos, at, "right") - 1, 0)
+            fp = np.where(at >= opos[0], fpos[k] + (at - opos[k]), at)
+            j = np.searchsorted(fpos, fp, "right") - 1
+            back = np.where(j >= 0, opos[np.maximum(j, 0)] + (fp - fpos[np.maximum(j, 0)]), fp)
+            if not np.array_equal(back, at):
+                return None
+            fps = fp.tolist()
+        else:
+            fps = ups
+        for fp in fps:
+            if fp >= len(text) or (fp and text[fp - 1] != " "):
+                return None
+            starts.add(fp)
+    starts.update(m.start() for m in _special(frozenset(variants.particles) | variants.articles).finditer(text))
+    return sorted(starts)
 
 
 def windows(tokens: list[Token], source: str, taken) -> list[Window]:  # noqa: ANN001  (decide.Taken)
