@@ -154,29 +154,15 @@ def _read_window(win: Window, key: str, aliases: list, inflected: bool, last: To
     if common and not _transliterated(_one_name(win).key, atoks):
         return None
     weak_match = _weak(win, atoks, tables.entities[alias.entity_id], index.variants.abjad)
-    if weak_match is None:
-        return None
-    # a frequent word spelt as the name in another script is the name when capitalised inside a sentence (Russian
-    # and Greek capitalise names only); at a sentence start, or in Arabic (no capitals), it needs the document
-    guess = common and (_one_name(win).key.arabic or _sentence_start(source, win.start))
-    return m, weak_match or guess
-
-
-_SENTENCE_END = frozenset(".!?:;\n\"«»“”—–-")
-
-
-def _sentence_start(source: str, at: int) -> bool:
-    """Whether only spaces, quotes or a sentence end stand between ``at`` and the previous word (or the start)."""
-    i = at - 1
-    while i >= 0 and source[i] in " \t\"'«»“”‘’(":
-        i -= 1
-    return i < 0 or source[i] in _SENTENCE_END
+    return None if weak_match is None else (m, weak_match or common)
 
 
 def _transliterated(word: TokenKey, alias_tokens: list[TokenKey]) -> bool:
-    """Whether a word of one script romanises exactly as the (one-word) alias of another script does."""
+    """Whether a word of one script romanises exactly as the (one-word) alias of another script does (scripts
+    that write their vowels: an Arabic romanised form lacks the short ones, so short words meet by chance)."""
     names = [t for t in alias_tokens if t.kind == "name"]
-    return len(names) == 1 and names[0].script != word.script and names[0].roman == word.roman
+    return (len(names) == 1 and names[0].script != word.script and names[0].roman == word.roman
+            and not names[0].arabic and not word.arabic)
 
 
 def _runs(tokens: list[Token], source: str) -> list[list[Token]]:
@@ -202,10 +188,15 @@ def _one_name(win: Window) -> Token:
     return next(t for t in win.tokens if t.key.kind == "name")
 
 
-def _weakest_token(a: list[TokenKey], b: list[TokenKey]) -> float:
-    """The lowest, over the name tokens of ``a``, of the best similarity to a name token of ``b``."""
+def _weakest_token(a: list[TokenKey], b: list[TokenKey], common: frozenset[str] = frozenset()) -> float:
+    """The lowest, over the name tokens of ``a``, of the best similarity to a name token of ``b``; an ordinary
+    word (``common``) counts only when spelt exactly as one (المدينة الآن is not مدينة وان: الآن is "now")."""
     bn = [t for t in b if t.kind == "name"]
-    return min((max(pair_similarity(x, y) for y in bn) for x in a if x.kind == "name"), default=0.0)
+
+    def best(x: TokenKey) -> float:
+        s = max(pair_similarity(x, y) for y in bn)
+        return s if s == 1.0 or x.text not in common else 0.0
+    return min((best(x) for x in a if x.kind == "name"), default=0.0)
 
 
 def _adds_ending(text: str, word: TokenKey, alias_tokens: list[TokenKey], endings: tuple[str, ...]) -> bool:
@@ -246,19 +237,34 @@ def _dotted_acronym(win: Window, source: str, index: VariantIndex, tables: Table
     return Mention(text, win.start, end, ent.id, ent.name, ent.type, 0.9, "variant", alias.text, explain=expl)
 
 
+def _same_script_first(win: Window, aliases: list, index: VariantIndex) -> list[tuple]:  # noqa: ANN001
+    """The aliases worth scoring, with their tokens: no acronym (MEET is not MIT: an acronym has no spelling
+    variants); and of an entity that has aliases in the window's script among them, only those (a spelling is
+    met in its own script first: the cross-script comparison is for names the tables give in another only)."""
+    script = next((t.key.script for t in win.tokens if t.key.kind == "name"), "latin")
+    out, same = [], set()
+    for alias in aliases:
+        if alias.case in ("exact", "upper") or _is_acronym(alias.text):
+            continue
+        atoks = index.alias_tokens(alias)
+        ascript = next((t.script for t in atoks if t.kind == "name"), "latin")
+        out.append((alias, atoks, ascript == script))
+        if ascript == script:
+            same.add(alias.entity_id)
+    return [(a, t) for a, t, own in out if own or a.entity_id not in same]
+
+
 def _decide_window(win: Window, key: str, aliases, source: str, index: VariantIndex, tables: TableSet,  # noqa: ANN001
                    th: Thresholds, steps) -> Mention | None:  # noqa: ANN001
     best: dict[str, tuple[float, Candidate]] = {}
-    for alias in aliases:
-        if alias.case in ("exact", "upper") or _is_acronym(alias.text):
-            continue  # an acronym has no spelling variants (MEET is not MIT)
-        atoks = index.alias_tokens(alias)
+    common = index.variants.common_words
+    for alias, atoks in _same_script_first(win, aliases, index):
         score, feats = score_pair(win.keys, atoks, "variant")
         ent = tables.entities[alias.entity_id]
         if score < th.threshold(ent.type, win.name_tokens):
             continue
         script = same_script(win.keys, atoks)
-        if script and _weakest_token(win.keys, atoks) < th.same_script_similarity.get(script, 0.0):
+        if script and _weakest_token(win.keys, atoks, common) < th.same_script_similarity.get(script, 0.0):
             continue  # every word must be spelt alike, not just the skeletons (المدينة يقوم is not مدينة القائم)
         if alias.entity_id not in best or best[alias.entity_id][0] < score:
             best[alias.entity_id] = (score, Candidate(ent.id, ent.name, ent.type, score, alias.text, "variant", feats))
