@@ -371,7 +371,17 @@ def fuzzy_mentions(tokens: list[Token], source: str, taken: list[tuple[int, int]
     memo = index.memo("fuzzy_near")
     # a guess starts at a word that is neither an alias word nor an ordinary word; only the words of its
     # capitalised run (and it) are looked up further
-    starts = {t.key.text for t in names_at if t.folded not in common and tindex.token(t.key.text) is None}
+    unknown = index.memo("fuzzy_start")
+    if len(unknown) > MEMO_SIZE:
+        unknown.clear()
+    starts = set()
+    for t in names_at:
+        w = t.key.text
+        got = unknown.get(w)
+        if got is None:
+            got = unknown[w] = t.folded not in common and tindex.token(w) is None
+        if got:
+            starts.add(w)
     if not starts:
         return out
     free = [t for t in tokens if not taken_set.overlaps(t.start, t.end)]  # particles and articles join runs
