@@ -139,11 +139,13 @@ def _read_window(win: Window, key: str, aliases: list, inflected: bool, last: To
     if win.tokens[0].key.kind == "article" and win.name_tokens == 1:
         # "al-X" alone is a nisba or a surname (al-Turki, al-Iraqi): only a person can be named so
         aliases = [a for a in aliases if tables.entities[a.entity_id].type == "person"]
-    if win.tokens[-1].folded.endswith(index.variants.adjective_endings):
+    text = win.tokens[-1].folded
+    ends = [e for e in index.variants.adjective_endings if text.endswith(e)] if text.endswith(
+        index.variants.adjective_endings) else []
+    if ends:
         # Iraqi, Türki, التركية: an adjective of a place is not the place (but Türkei is Turkey: no ending added)
         aliases = [a for a in aliases if tables.entities[a.entity_id].type != "location"
-                   or not _adds_ending(win.tokens[-1].folded, last, index.alias_tokens(a),
-                                       index.variants.adjective_endings)]
+                   or not _adds_ending(last, index.alias_tokens(a), ends)]
     m = _decide_window(win, key, aliases, source, index, tables, th, steps)
     if m is None:
         return None
@@ -199,9 +201,9 @@ def _weakest_token(a: list[TokenKey], b: list[TokenKey], common: frozenset[str] 
     return min((best(x) for x in a if x.kind == "name"), default=0.0)
 
 
-def _adds_ending(text: str, word: TokenKey, alias_tokens: list[TokenKey], endings: tuple[str, ...]) -> bool:
-    """Whether the word (``text`` as written, folded; ``word`` as read, perhaps without a case ending) ends with
-    an adjective ending that the alias's last name token does not end with: Iraqi adds -i to Iraq, Türki to
+def _adds_ending(word: TokenKey, alias_tokens: list[TokenKey], endings: list[str]) -> bool:
+    """Whether the word (``word`` as written; ``endings``: the adjective endings it ends with) ends with an
+    adjective ending that the alias's last name token does not end with: Iraqi adds -i to Iraq, Türki to
     Turkey, التركية -ية to تركيا, Σύριων to Syria.  A word that romanises exactly like an alias of its own script
     adds nothing: Türkei is Turkey (both turkai); across scripts the ending as written counts (Σύριοι, Syrians)."""
     names = [t for t in alias_tokens if t.kind == "name" and t.text]
@@ -210,7 +212,7 @@ def _adds_ending(text: str, word: TokenKey, alias_tokens: list[TokenKey], ending
     last = names[-1]
     if word.script == last.script != "arabic" and word.roman == last.roman:
         return False
-    return any(text.endswith(e) and not last.text.endswith(e) for e in endings)
+    return any(not last.text.endswith(e) for e in endings)
 
 
 def _edges_ok(win: Window, stopwords: frozenset[str]) -> bool:
