@@ -7,8 +7,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from .cache import load_or_build
+from .context import context_pass
 from .decide import DERIVED, Thresholds, mention_from_hit, select_hits
 from .fold import Folder, default_folder
+from .fuzzy_pass import fuzzy_mentions
 from .inflect import restore_inflected, with_inflections
 from .local_alias import local_alias_mentions
 from .matcher import AliasMatcher
@@ -18,7 +20,7 @@ from .names.keys import Variants, default_variants, derive_acronyms
 from .spans import load_stopwords, tokenize
 from .tables import TableSet, bundled_dir, load_tables
 from .types import Alias, Candidate, Entity, Result
-from .variant_pass import context_pass, fuzzy_mentions, variant_mentions
+from .variant_pass import variant_mentions
 
 MAX_TEXT_CHARS = 50_000_000
 

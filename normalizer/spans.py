@@ -190,3 +190,9 @@ def windows(tokens: list[Token], source: str, taken) -> list[Window]:  # noqa: A
                     continue  # "al-X" is not "X": a window never drops the article before it
                 out.append(Window(tuple(toks), i == 0 or i + size == n))
     return out
+
+
+def edges_ok(win: Window, stopwords: frozenset[str]) -> bool:
+    """A name neither starts nor ends with a function word (الرئيس إن is not Ras al-Ayn)."""
+    names = [t for t in win.tokens if t.key.kind == "name"]
+    return bool(names) and names[0].folded not in stopwords and names[-1].folded not in stopwords

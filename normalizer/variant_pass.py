@@ -1,28 +1,22 @@
-"""The passes after exact alias matching: variant-key windows, then document context.
+"""The variant pass after exact alias matching: windows of the text whose name key meets an alias's key.
 
-Both produce :class:`~normalizer.types.Mention` objects with ``method`` "variant" or "context" and never overlap
-what an earlier pass found.
+It produces :class:`~normalizer.types.Mention` objects with ``method`` "variant" (a guess the document supports
+carries the rule ``context:corroborated``) that never overlap what an earlier pass found.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import replace
 
-import numpy as np
-
-from .context import nearest, partial_keys, window_key
+from .context import window_key
 from .decide import Taken, Thresholds, pick
 from .names.abjad import Abjad
 from .names.index import VariantIndex
 from .names.keys import TokenKey, has_arabic
-from .names.score import cross_script_fit, fuzzy_score, pair_similarity, same_script, score_pair
-from .spans import GAP_OK, Token, Window, windows
+from .names.score import cross_script_fit, pair_similarity, same_script, score_pair
+from .spans import Token, Window, edges_ok, windows
 from .tables import TableSet
 from .types import Candidate, Entity, Explanation, Mention
-
-SCORE_CONTEXT = 0.85
-
 
 CROSS_SCRIPT_MIN_LETTERS = 4  # several words meet an alias of the other script on their own with 4+ consonants
 
@@ -66,7 +60,7 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
     for win in windows(tokens, source, taken):
         if taken.overlaps(win.start, win.end):
             continue
-        if not _edges_ok(win, stopwords):
+        if not edges_ok(win, stopwords):
             continue
         key = window_key(win.keys)
         if len(win.tokens) > 1 and all(t.upper and len(t.folded) == 1 for t in win.tokens):
@@ -167,17 +161,6 @@ def _transliterated(word: TokenKey, alias_tokens: list[TokenKey]) -> bool:
             and not names[0].arabic and not word.arabic)
 
 
-def _runs(tokens: list[Token], source: str) -> list[list[Token]]:
-    """Runs of adjacent tokens (only spaces, hyphens or apostrophes between them)."""
-    runs: list[list[Token]] = []
-    for t in tokens:
-        if runs and GAP_OK.fullmatch(source, runs[-1][-1].end, t.start):
-            runs[-1].append(t)
-        else:
-            runs.append([t])
-    return runs
-
-
 def _stemmed(win: Window) -> list[Window]:
     """The window with each word that carries a case ending of its script or language read without it
     (Бахмута, του Νίγηρα, Prigoschins): one reading per way of taking endings off (the k-th of each word's)."""
@@ -213,12 +196,6 @@ def _adds_ending(word: TokenKey, alias_tokens: list[TokenKey], endings: list[str
     if word.script == last.script != "arabic" and word.roman == last.roman:
         return False
     return any(not last.text.endswith(e) for e in endings)
-
-
-def _edges_ok(win: Window, stopwords: frozenset[str]) -> bool:
-    """A name neither starts nor ends with a function word (الرئيس إن is not Ras al-Ayn)."""
-    names = [t for t in win.tokens if t.key.kind == "name"]
-    return bool(names) and names[0].folded not in stopwords and names[-1].folded not in stopwords
 
 
 def _is_acronym(text: str) -> bool:
@@ -285,155 +262,3 @@ def _decide_window(win: Window, key: str, aliases, source: str, index: VariantIn
                        c.features) if steps else None
     return Mention(text, win.start, win.end, c.id, c.canonical, c.type, c.score, "variant", c.alias,
                    candidates=cands if len(cands) > 1 else (), explain=expl)
-
-
-def context_pass(mentions: list[Mention], tokens: list[Token], source: str, index: VariantIndex, tables: TableSet,
-                 stopwords: frozenset[str], steps, lang: str | None = None) -> list[Mention]:  # noqa: ANN001
-    """Resolve short forms and ambiguous mentions from what the same document already names."""
-    positions: dict[str, list[int]] = defaultdict(list)
-    for m in mentions:
-        if m.id:
-            positions[m.id].append(m.start)
-    if not positions:
-        return mentions
-    folded_doc = None
-    resolved: list[Mention] = []
-    for m in mentions:
-        if m.id is None and m.candidates:
-            ids = {c.id for c in m.candidates}
-            eid = nearest(positions, ids, m.start)
-            rule = "context:document"
-            if eid is None:
-                folded_doc = folded_doc or f" {index.variants.folder.fold_key(source)} "
-                hits = {c.id for c in m.candidates if any(
-                    f" {index.variants.folder.fold_key(w)} " in folded_doc for w in tables.entities[c.id].context)}
-                eid = next(iter(hits)) if len(hits) == 1 else None
-                rule = "context:table-words"
-            if eid is not None:
-                c = next(c for c in m.candidates if c.id == eid)
-                expl = replace(m.explain, rules=m.explain.rules + (rule,)) if m.explain else None
-                m = replace(m, id=c.id, canonical=c.canonical, type=c.type, score=c.score * 0.95,
-                            alias=c.alias, ambiguous=False, explain=expl)
-        resolved.append(m)
-    partial: dict[str, set[str]] = defaultdict(set)
-    for eid in positions:
-        if tables.entities[eid].type != "person":
-            continue  # short forms of organisation or place names are words (Nation, State, Army)
-        extra = [m.text for m in resolved if m.id == eid]
-        for k in partial_keys(tables.entities[eid], index.variants, extra, lang):
-            partial[k].add(eid)
-    if not partial:
-        return resolved
-    words = {w for k in partial for w in k.split()}
-    tokens = [t for t in tokens if t.key.kind != "name" or t.key.key in words]  # only words of some short form
-    taken = Taken((m.start, m.end) for m in resolved)
-    for win in windows(tokens, source, taken):
-        if len(win.tokens) > 3 or taken.overlaps(win.start, win.end):
-            continue
-        if win.name_tokens == 1 and win.tokens[-1].folded in stopwords:
-            continue
-        key = window_key(win.keys)
-        ids = partial.get(key)
-        if not ids:
-            continue
-        eid = nearest(positions, ids, win.start)
-        if eid is None:
-            continue
-        ent = tables.entities[eid]
-        text = source[win.start:win.end]
-        expl = Explanation(key, tuple(steps(text)), ("context:short-form",), {"entities_with_this_form": sorted(ids)}) if steps else None
-        resolved.append(Mention(text, win.start, win.end, eid, ent.name, ent.type, SCORE_CONTEXT, "context", ent.name,
-                                explain=expl))
-        taken.add(win.start, win.end)
-    return resolved
-
-
-FUZZY_MARGIN = 0.05  # a fuzzy match must clear the variant threshold by this much
-FUZZY_TOP = 8
-FUZZY_MIN_LETTERS = 6  # consonants in the window's key: fewer is too little to go on without a key match
-FUZZY_MAX_DF = 2_000  # a token in more aliases than this proposes none (Abu, Muhammad, State: they verify)
-
-
-def fuzzy_mentions(tokens: list[Token], source: str, taken: list[tuple[int, int]], index: VariantIndex,
-                   tables: TableSet, th: Thresholds, stopwords: frozenset[str], steps) -> list[Mention]:  # noqa: ANN001
-    """Multi-word capitalised names a few edits from an alias (typos, dropped letters).
-
-    Selective: the work grows with the near misses in the text, not with its windows.  Each capitalised word is
-    looked up once in the fuzzy index's deletion table (and by its variant key) for the alias words it may spell;
-    a window is considered only when every word of it is near some alias word and one of them is no alias word
-    and no ordinary word (an ordinary word never starts a guess); the aliases holding near words of all its words
-    but one are scored (romanised edit similarity, whole and per token).  Single words never match fuzzily."""
-    out: list[Mention] = []
-    taken_set = Taken(taken)
-    names_at = [t for t in tokens if t.cap and t.key.kind == "name" and not taken_set.overlaps(t.start, t.end)]
-    if len(names_at) < 2:
-        return out
-    tindex = index.token_index()
-    common = index.variants.common_words
-    memo = index.memo("fuzzy_near")
-    # a guess starts at a word that is neither an alias word nor an ordinary word; only the words of its
-    # capitalised run (and it) are looked up further
-    unknown = index.memo("fuzzy_start")
-    if len(unknown) > MEMO_SIZE:
-        unknown.clear()
-    starts = set()
-    for t in names_at:
-        w = t.key.text
-        got = unknown.get(w)
-        if got is None:
-            got = unknown[w] = t.folded not in common and tindex.token(w) is None
-        if got:
-            starts.add(w)
-    if not starts:
-        return out
-    free = [t for t in tokens if not taken_set.overlaps(t.start, t.end)]  # particles and articles join runs
-    runs = [r for r in _runs(free, source) if any(t.key.text in starts for t in r) and len(r) > 1]
-    words = list(dict.fromkeys(t.key.text for r in runs for t in r if t.cap and t.key.kind == "name"))
-    todo = [w for w in words if w not in memo]
-    if todo:
-        if len(memo) + len(todo) > MEMO_SIZE:
-            memo.clear()
-        memo.update(zip(todo, tindex.near(todo, [index.variants.token(w).key for w in todo]), strict=True))
-    near = {w: memo[w] for w in words}
-    starts = {w for w in starts if near.get(w)}
-    if not starts:
-        return out
-    for win in windows(tokens, source, taken_set):
-        if not win.at_edge:
-            continue  # "President Recep Tayip Erdoan said": a name sits at an edge of its capitalised run
-        names = [t for t in win.tokens if t.key.kind == "name"]
-        if not 2 <= len(names) <= 5 or not all(t.cap for t in names) or taken_set.overlaps(win.start, win.end):
-            continue
-        if not any(t.key.text in starts for t in names) or not all(near.get(t.key.text) for t in names):
-            continue
-        if not _edges_ok(win, stopwords) or len(window_key(win.keys).replace(" ", "")) < FUZZY_MIN_LETTERS:
-            continue
-        held = [tindex.holding(near[t.key.text], max_df=FUZZY_MAX_DF) for t in names]
-        ids, counts = np.unique(np.concatenate(held), return_counts=True)
-        cand = ids[counts >= len(names) - 1]
-        if len(cand) > 4 * FUZZY_TOP:
-            cand = cand[np.argsort(-counts[counts >= len(names) - 1], kind="stable")[:4 * FUZZY_TOP]]
-        best: dict[str, tuple[float, Candidate]] = {}
-        for i in cand.tolist():
-            alias = tindex.aliases[i]
-            if alias.case in ("exact", "upper"):
-                continue
-            atoks = index.alias_tokens(alias)
-            if abs(sum(t.kind == "name" for t in atoks) - len(names)) > 1:
-                continue  # a name of another length is another name, however alike the words
-            ent = tables.entities[alias.entity_id]
-            bar = th.threshold(ent.type, len(names)) + FUZZY_MARGIN
-            score, feats = fuzzy_score(win.keys, atoks, min_whole=2 * bar / 0.9 - 1)
-            if score < bar:
-                continue
-            if alias.entity_id not in best or best[alias.entity_id][0] < score:
-                best[alias.entity_id] = (score, Candidate(ent.id, ent.name, ent.type, score, alias.text, "fuzzy", feats))
-        chosen, ranked = pick(list(best.values()), th.margin)
-        if chosen is None:
-            continue  # nothing, or a near tie: a fuzzy guess between entities is never made
-        c: Candidate = chosen
-        text = source[win.start:win.end]
-        expl = Explanation(window_key(win.keys), tuple(steps(text)), ("fuzzy-tokens",), c.features) if steps else None
-        out.append(Mention(text, win.start, win.end, c.id, c.canonical, c.type, c.score, "fuzzy", c.alias, explain=expl))
-        taken_set.add(win.start, win.end)
-    return out
