@@ -25,6 +25,7 @@ from .types import Alias, Candidate
 if TYPE_CHECKING:
     from .pipeline import Normalizer
 
+MAX_WORD_CHARS = 40  # ... and a query with a longer word (no name word is that long)
 MAX_NAME_WORDS = 12  # a longer query is text, not a name: only exact and folded matches (it would cost ~50 ms)
 RESCORE = 12  # index candidates (best by edit ratio of the folded forms) that get the full feature scoring
 QUICK_MARGIN = 25  # ... unless this far (in fuzz.ratio points) behind the best
@@ -55,7 +56,8 @@ def resolve_name(norm: Normalizer, name: str, *, limit: int = 5, lang: str | Non
         return ids[columns.entity[i]]
 
     words = norm.folder.fold_key(variants.prepare(name)).split()
-    if len(words) > MAX_NAME_WORDS:  # not a name but text: exact and folded only (normalize() is for text)
+    if len(words) > MAX_NAME_WORDS or max(map(len, words)) > MAX_WORD_CHARS:
+        # not a name but text (or a string of letters no name has): exact and folded only
         return _ranked(norm, best, limit, name=name, lang=lang)
     qtok = [variants.token(w, lang) for w in words]
     vkey = key_of(qtok)

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from ..compact import AliasColumns
 
 LAYOUT = 6  # bump when the stored arrays change
+MAX_DEL_LEN = 40  # a longer word is no name word: it has no deletion neighbours (a 10,000-letter one would cost seconds)
 MIN_DEL_LEN = 4  # tokens shorter than this have no deletion neighbours (2-letter leftovers meet everything)
 MIN_SKEL_DEL_LEN = 3  # the same for skeletons (consonants only: "krS")
 SCORES_KEPT = 2  # per-alias work arrays kept for reuse (one per core)
@@ -47,7 +48,7 @@ def crc(s: str) -> int:
 
 
 def deletions(s: str, min_len: int) -> list[str]:
-    return [s[:i] + s[i + 1:] for i in range(len(s))] if len(s) >= min_len else []
+    return [s[:i] + s[i + 1:] for i in range(len(s))] if min_len <= len(s) <= MAX_DEL_LEN else []
 
 
 def _neighbour_table(words: Sequence[str], min_len: int) -> tuple[np.ndarray, np.ndarray]:
