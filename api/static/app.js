@@ -20,7 +20,7 @@
       else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
       else node.setAttribute(k, v === true ? "" : String(v));
     }
-    for (const c of children.flat()) {
+    for (const c of children.flat(Infinity)) {
       if (c === null || c === undefined || c === false) continue;
       node.append(c instanceof Node ? c : document.createTextNode(String(c)));
     }
@@ -153,11 +153,12 @@
       const spellings = [...new Set(ms.map((x) => x.text))];
       list.append(el("li", {class: "entity", "data-key": key},
         el("span", {class: `swatch ${typeClass(m)}`, "aria-hidden": "true"}),
-        el("button", {type: "button", class: "linkish", onclick: () => jumpTo(key, ms),
-                      title: "show the next mention"}, name),
-        el("span", {class: "count", "aria-label": `${ms.length} mentions`}, "×" + ms.length),
-        m.id ? el("a", {href: entityHref(m.id), class: "small"}, m.id) : el("span", {class: "small"}, "ambiguous"),
-        el("div", {class: "spellings", dir: "auto"}, spellings.join(" · "))));
+        el("div", {},
+          el("button", {type: "button", class: "linkish", onclick: () => jumpTo(key, ms),
+                        title: "show the next mention"}, name),
+          el("span", {class: "count", "aria-label": `${ms.length} mentions`}, "×" + ms.length),
+          m.id ? el("a", {href: entityHref(m.id), class: "small"}, m.id) : el("span", {class: "small"}, "ambiguous"),
+          el("div", {class: "spellings", dir: "auto"}, spellings.join(" · ")))));
     }
     $("entity-count").textContent = `(${groups.size})`;
   }
@@ -227,7 +228,7 @@
     if (ex.fold_steps) rows.push(["fold steps", ex.fold_steps.join(", ") || "none"]);
     if (ex.rules) rows.push(["rules", ex.rules.join(", ")]);
     const feats = Object.entries(ex.features || {});
-    body.replaceChildren(
+    body.replaceChildren(...[
       el("dl", {class: "explain-list"}, rows.map(([k, v]) => [el("dt", {}, k), el("dd", {dir: "auto"}, v)])),
       feats.length ? el("table", {class: "features"},
         el("caption", {}, "scoring features"),
@@ -237,7 +238,8 @@
         el("caption", {}, "candidates"),
         el("tbody", {}, m.candidates.map((c) => el("tr", {},
           el("th", {scope: "row"}, el("a", {href: entityHref(c.id)}, c.canonical)),
-          el("td", {}, `${c.id} · ${c.type} · ${c.score}`))))) : null);
+          el("td", {}, `${c.id} · ${c.type} · ${c.score}`))))) : null,
+    ].filter(Boolean));
     const panel = $("explain");
     panel.hidden = false;
     panel.scrollIntoView({block: "nearest"});
