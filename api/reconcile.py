@@ -24,8 +24,9 @@ from normalizer import Normalizer, __version__
 from .errors import ApiError, JsonResponse, json_bytes
 from .middleware import NORMALIZER_KEY, ASGIApp, Message, Receive, Scope, Send
 from .pages import card_html, entity_path, preview_page
+from .reconcile_catalog import catalog, extend_rows, propose_properties, type_ref
 from .reconcile_query import MAX_FIELDS, form_fields, load_json, parse_extend, parse_queries
-from .reconcile_service import ReconcileService, catalog, type_ref
+from .reconcile_service import ReconcileService
 from .schemas import ErrorResponse
 from .state import ApiState
 
@@ -189,7 +190,7 @@ async def _dispatch(request: Request, fields: dict[str, Any], callback: str | No
         with state.busy():
             if queries is not None:
                 return service.reconcile(parse_queries(load_json(queries, "queries"), limit))
-            return service.extend(parse_extend(load_json(extend, "extend"), limit))
+            return extend_rows(norm, parse_extend(load_json(extend, "extend"), limit))
 
     return answer(await anyio.to_thread.run_sync(work), callback)
 
@@ -252,13 +253,13 @@ async def suggest(
 
 @router.get("/properties", summary="Properties to add to reconciled entities (data extension)",
             responses=examples(PROPOSE_EXAMPLE))
-async def propose_properties(
+async def proposed_properties(
     request: Request,
     type: Annotated[str | None, Query(description="an entity type")] = None,  # noqa: A002
     limit: Annotated[int | None, Query(ge=1, le=MAX_FIELDS * 10)] = None,
     callback: Callback = None,
 ) -> Response:
-    props = ReconcileService(_norm(request)).propose_properties(limit)
+    props = propose_properties(_norm(request), limit)
     out: dict[str, Any] = {"properties": props}
     if type is not None:
         out["type"] = type

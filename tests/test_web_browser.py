@@ -129,8 +129,8 @@ def test_seed_article_highlights_sit_on_their_characters(page: Any, server: Serv
     assert walk["text"] == text  # the page shows the whole text, nothing added or lost
     marks = placed(walk)
     assert marks == api_mentions(server, text)
-    for start, end, shown in marks:
-        assert text[start:end] == shown
+    for s, e, shown in marks:
+        assert text[s:e] == shown
     for name in ("MİT", "Daesh", "Türkiye"):
         spans = [(s, e) for s, e, shown in marks if shown == name]
         assert spans, f"no highlight of {name}"

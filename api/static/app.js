@@ -52,7 +52,7 @@
   }
 
   function entityHref(id) {
-    return "/entities/" + encodeURI(id);
+    return "entities/" + encodeURI(id);  // relative: works behind a path prefix too
   }
 
   async function postJSON(url, body) {
@@ -84,7 +84,7 @@
     const started = performance.now();
     try {
       const lang = $("lang").value || null;
-      const data = await postJSON("/normalize", {text, lang, explain: true});
+      const data = await postJSON("normalize", {text, lang, explain: true});
       render(text, data.mentions);
       const ms = Math.round(performance.now() - started);
       const ids = new Set(data.mentions.map(entityKey));
@@ -301,7 +301,7 @@
     if (!name) return;
     status.textContent = "Resolving…";
     try {
-      const data = await postJSON("/resolve", {name, limit: 10, lang: $("resolve-lang").value || null});
+      const data = await postJSON("resolve", {name, limit: 10, lang: $("resolve-lang").value || null});
       const rows = data.candidates.map((c, i) => el("tr", {},
         el("td", {}, i + 1), el("td", {}, c.score.toFixed(3)),
         el("td", {dir: "auto"}, el("a", {href: entityHref(c.id)}, c.canonical), " ", el("code", {}, c.id)),
