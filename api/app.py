@@ -15,8 +15,7 @@ from normalizer import Normalizer, __version__
 from .errors import install_error_handlers
 from .lean import LEAN_PATHS, LeanRoutes
 from .middleware import GuardMiddleware, Receive, Scope, Send
-from .reconcile import PREFIX as RECONCILE_PREFIX
-from .reconcile import ReconcileCors
+from .reconcile import FORM_PATHS, ReconcileCors
 from .reconcile import router as reconcile_router
 from .routes import router
 from .state import SIGNAL_ENV, ApiState, NormalizerHolder, ReloadSignal, Settings
@@ -100,7 +99,7 @@ def create_app(
     # issue 16: OpenRefine reconciliation (form bodies, CORS), the web page at / and the offline /docs
     app.include_router(reconcile_router)
     install_web(app)
-    app.add_middleware(GuardMiddleware, state=state, form_paths=frozenset({RECONCILE_PREFIX}))
+    app.add_middleware(GuardMiddleware, state=state, form_paths=FORM_PATHS)
     app.add_middleware(ReconcileCors)
     if lean:
         app.lean = LeanRoutes(state, super(NormalizerAPI, app).__call__)

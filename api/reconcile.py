@@ -31,6 +31,7 @@ from .schemas import ErrorResponse
 from .state import ApiState
 
 PREFIX = "/reconcile"
+FORM_PATHS = frozenset({PREFIX, PREFIX + "/"})  # where a urlencoded form body is accepted (the guard's check)
 BATCH_SIZE = 50  # queries per request that OpenRefine is told to send (it sends 10 by default)
 IDENTIFIER_SPACE = "urn:x-normalizer:entity:"  # host-independent: reconciled data stays valid on another port
 SCHEMA_SPACE = "urn:x-normalizer:type:"
@@ -197,6 +198,7 @@ async def _dispatch(request: Request, fields: dict[str, Any], callback: str | No
 
 @router.get("", summary="The service manifest, or a batch of queries (?queries=) or an extension (?extend=)",
             responses=examples(MANIFEST_EXAMPLE, RESULT_EXAMPLE, EXTEND_EXAMPLE))
+@router.get("/", include_in_schema=False)  # the URL as typed with a trailing slash: no redirect needed
 async def service_get(
     request: Request,
     queries: Annotated[str | None, Query(description=QUERIES_DOC)] = None,
@@ -211,6 +213,7 @@ async def service_get(
 
 @router.post("", summary="A batch of queries or an extension, as OpenRefine posts them", openapi_extra=FORM_BODY,
              responses=examples(RESULT_EXAMPLE, EXTEND_EXAMPLE))
+@router.post("/", include_in_schema=False)
 async def service_post(request: Request, callback: Callback = None) -> Response:
     body = await request.body()
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()

@@ -83,11 +83,10 @@ def is_match(ranked: Sequence[Scored]) -> bool:
         return False
     if top.evidence.get("wikidata_match"):
         return True
-    second = ranked[1] if len(ranked) > 1 else None
-    margin = top.score - second.score if second is not None else math.inf
-    if top.method in NAME_METHODS and (second is None or second.method not in NAME_METHODS
-                                       or margin >= MATCH_MARGIN):
+    rivals = [s for s in ranked[1:] if s.method in NAME_METHODS and top.score - s.score < MATCH_MARGIN]
+    if top.method in NAME_METHODS and not rivals:
         return True
+    margin = top.score - ranked[1].score if len(ranked) > 1 else math.inf
     return top.score >= MATCH_MIN_SCORE and margin >= MATCH_MARGIN
 
 

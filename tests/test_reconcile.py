@@ -255,6 +255,11 @@ def test_other_bad_requests(client: TestClient) -> None:
     assert_error(client.post("/reconcile", content=b"[1]", headers={"Content-Type": "application/json"}),
                  422, "validation_error")
     assert client.post("/reconcile", content=urlencode({"queries": "{}"}), headers=FORM).json() == {}
+    # the service URL typed with a trailing slash works as it is (no redirect of a POST)
+    slash = client.post("/reconcile/", content=urlencode({"queries": '{"q0": {"query": "Daesh"}}'}), headers=FORM,
+                        follow_redirects=False)
+    assert slash.status_code == 200 and slash.json()["q0"]["result"][0]["id"] == "org:isis"
+    assert client.get("/reconcile/", follow_redirects=False).json()["versions"] == ["0.2"]
     # a form body is only accepted on /reconcile
     assert_error(client.post("/normalize", content=b"text=x", headers=FORM), 415, "unsupported_media_type")
 
@@ -380,6 +385,10 @@ def test_match_rule() -> None:
     assert is_match([exact]) and is_match([folded]) and is_match([fuzzy])
     assert is_match([exact, _scored(0.8, "fuzzy")])
     assert not is_match([exact, _scored(1.0, "exact")])  # a shared name
+    assert not is_match([exact, _scored(0.95, "folded")])  # the same name after folding
+    boosted = _scored(0.8, "fuzzy")
+    boosted.bonus = 15  # ranked between two entities that both carry the name
+    assert not is_match([exact, boosted, _scored(0.95, "folded")])
     assert not is_match([_scored(0.84, "fuzzy")])  # not clearly right
     assert not is_match([fuzzy, _scored(0.8, "fuzzy")])  # too close to the second
     ahead = _scored(1.0, "exact")
