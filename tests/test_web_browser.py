@@ -225,3 +225,33 @@ def test_docs_and_entity_pages_work_offline(page: Any, server: Server) -> None:
     assert "داعش" in page.inner_text(".names-table") and "DEAŞ" in page.inner_text(".names-table")
     page.goto(server.url + "/reconcile/preview/loc:turkey")
     assert "Türkiye" in page.inner_text("h1")
+
+
+CONTRAST = """sel => [...document.querySelectorAll(sel)].map(e => {
+  const rgb = s => s.match(/[\\d.]+/g).slice(0, 4).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(v => v / 255)
+    .map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+    .reduce((acc, v, i) => acc + v * [0.2126, 0.7152, 0.0722][i], 0);
+  let bg = e, back = rgb(getComputedStyle(bg).backgroundColor);
+  while (back.length === 4 && back[3] === 0 && bg.parentElement) {
+    bg = bg.parentElement;
+    back = rgb(getComputedStyle(bg).backgroundColor);
+  }
+  if (back.length === 4 && back[3] === 0) back = [255, 255, 255];
+  const [a, b] = [lum(rgb(getComputedStyle(e).color)), lum(back)];
+  return [e.textContent.slice(0, 30), (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)];
+})"""
+
+
+def test_every_highlight_type_and_the_text_have_enough_contrast(page: Any, server: Server) -> None:
+    """WCAG AA: at least 4.5:1 between text and its background, for each entity type's highlight too."""
+    walk = analyse(page, server, "Ebu Bekir el-Bağdadi, Fırat Kalkanı Harekâtı'nda MİT ve Daesh; Türkiye.")
+    classes = {c for m in walk["marks"] for c in m["cls"].split() if c.startswith("t-")}
+    assert classes >= {"t-person", "t-event", "t-organization", "t-location"}
+    page.locator("#doc mark").first.hover()
+    for selector in ("#doc mark", "label", ".hint", "#status", "#entity-list button", "#entity-list .small",
+                     "nav a", "#tip dd", "#tip dt"):
+        ratios = page.evaluate(CONTRAST, selector)
+        assert ratios and all(1 <= r <= 21 for _, r in ratios), (selector, ratios)  # real ratios, not NaN
+        low = [(text, round(r, 2)) for text, r in ratios if r < 4.5]
+        assert low == [], f"{selector}: contrast below 4.5:1"
