@@ -190,7 +190,9 @@ def test_keyboard_explain_and_entity_list(page: Any, server: Server) -> None:
 
 def test_resolve_box_any_script(page: Any, server: Server) -> None:
     page.goto(server.url + "/")
+    assert page.locator("#resolve-lang option").count() == page.locator("#lang option").count() == 8
     for name, entity in (("Ebu Bekir el-Bağdadi", "per:abu-bakr-al-baghdadi"), ("داعش", "org:isis")):
+        page.select_option("#resolve-lang", "tr" if entity.startswith("per") else "ar")
         page.fill("#name", name)
         page.press("#name", "Enter")
         first = page.locator("#candidates tbody tr").first

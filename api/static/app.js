@@ -8,6 +8,8 @@
 (() => {
   const $ = (id) => document.getElementById(id);
   const TYPES = new Set(["organization", "person", "location", "event"]);
+  const LANGUAGES = [["en", "English"], ["tr", "Türkçe"], ["ar", "العربية"], ["de", "Deutsch"],
+    ["fr", "Français"], ["ru", "Русский"], ["el", "Ελληνικά"]];
   let mentions = [];       // the last answer's mentions, each with u16 start/end added
   let cycle = new Map();   // entity key -> index of the mention the side list jumps to next
 
@@ -317,6 +319,9 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => {
+    for (const select of document.querySelectorAll("select.languages")) {
+      select.append(...LANGUAGES.map(([code, name]) => el("option", {value: code, lang: code}, name)));
+    }
     wireInput();
     wireDoc();
     $("resolve").addEventListener("submit", resolveName);
