@@ -196,7 +196,10 @@ def test_lang_and_unknown_properties_and_several_values(client: TestClient) -> N
 
 
 def test_spelling_variants_and_scripts(client: TestClient) -> None:
-    assert one(client, query="Daesch")[0]["id"] == "org:isis"
+    variant = one(client, query="Daesch")[0]
+    assert variant["id"] == "org:isis"
+    own = {"name_score", "method_exact", "method_folded", "method_variant", "method_fuzzy"}
+    assert {f["id"] for f in variant["features"]} - own, "the name layer's own features come through"
     assert one(client, query="تركيا")[0]["id"] == "loc:turkey"
     assert one(client, query="nothing like any name at all") == []
 
