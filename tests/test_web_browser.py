@@ -257,3 +257,17 @@ def test_every_highlight_type_and_the_text_have_enough_contrast(page: Any, serve
         assert ratios and all(1 <= r <= 21 for _, r in ratios), (selector, ratios)  # real ratios, not NaN
         low = [(text, round(r, 2)) for text, r in ratios if r < 4.5]
         assert low == [], f"{selector}: contrast below 4.5:1"
+
+
+def test_a_mention_across_a_line_break_is_marked_on_both_lines(page: Any, server: Server) -> None:
+    text = "They fought the Islamic\nState in Syria."
+    walk = analyse(page, server, text)
+    assert walk["text"] == text
+    api = api_mentions(server, text)
+    assert api[0][2] == "Islamic\nState"
+    pieces = [(s, e, shown, m["i"]) for (s, e, shown), m in zip(placed(walk), walk["marks"], strict=True)]
+    first = [p for p in pieces if p[3] == 0]
+    assert [p[2] for p in first] == ["Islamic", "State"]
+    assert (first[0][0], first[-1][1]) == api[0][:2]
+    page.locator("#doc .line").nth(1).locator("mark").first.hover()
+    assert "Islamic State" in page.inner_text("#tip")
