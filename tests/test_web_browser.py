@@ -162,6 +162,10 @@ def test_arabic_highlights_on_the_right_words_right_to_left(page: Any, server: S
     boxes = [lines.nth(1).locator("mark", has_text=w).bounding_box() for w in ("تركيا", "داعش", "سوريا")]
     assert boxes[0]["x"] > boxes[1]["x"] > boxes[2]["x"], "right to left: the first word is the rightmost"
     page.screenshot(path=str(tmp_path / "arabic.png"))
+    with page.expect_request(lambda r: r.url.endswith("/normalize")) as sent:
+        page.select_option("#lang", "ar")
+        page.click("#go")
+    assert sent.value.post_data_json == {"text": text, "lang": "ar", "explain": True}
 
 
 def test_keyboard_explain_and_entity_list(page: Any, server: Server) -> None:
