@@ -82,9 +82,10 @@ def _tokens_at(folded: Folded, variants: Variants, lang: str | None, starts: lis
     source, text = folded.source, folded.text
     particles, articles = variants.particles, variants.articles
     identity = not folded.fpos
-    for fs in starts:
-        end = text.find(" ", fs)
-        end = len(text) if end < 0 else end
+    ends = [len(text) if (e := text.find(" ", fs)) < 0 else e for fs in starts]
+    spans = word_spans(folded, starts, ends) if known else None
+    for n, fs in enumerate(starts):
+        end = ends[n]
         f = text[fs:end]
         if not f:
             continue
@@ -92,13 +93,33 @@ def _tokens_at(folded: Folded, variants: Variants, lang: str | None, starts: lis
         if not known and not arabic and not source[fs if identity else folded.orig(fs)].isupper() \
                 and f not in particles and f not in articles:
             continue  # a lower-case word
-        s, e = (fs, end) if identity else folded.span(fs, end)
+        s, e = spans[n] if spans is not None else (fs, end) if identity else folded.span(fs, end)
         raw = source[s:e]
         cap = arabic or raw[:1].isupper()
         if f in articles and f not in variants.free_articles and source[e:e + 1] not in "-‐‑–":
             continue  # "en", "as", "es": a word, not an article, unless hyphenated (ad-Dawla)
         out.append(Token(s, e, variants.token_of_raw(raw, lang), cap, raw.isupper(), f))
     return out
+
+
+def word_spans(folded: Folded, starts: list[int], ends: list[int]) -> list[tuple[int, int]]:
+    """``Folded.span`` of many whole words at once (each ``end`` at a space or the end of the text), vectorised."""
+    if not folded.fpos:
+        return list(zip(starts, ends, strict=True))
+    fpos, opos = np.asarray(folded.fpos), np.asarray(folded.opos)
+    n_text, n_source = len(folded.text), len(folded.source)
+
+    def orig(i: np.ndarray) -> np.ndarray:
+        k = np.searchsorted(fpos, i, "right") - 1
+        got = np.where(k >= 0, opos[np.maximum(k, 0)] + (i - fpos[np.maximum(k, 0)]), i)
+        return np.where(i >= n_text, n_source, got)
+
+    s, e = np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+    os_, oe = orig(s), orig(e)
+    inside = (oe <= os_) & (e > s)  # the word lies inside one expanded character
+    if inside.any():
+        oe = np.where(inside, orig(np.maximum(e - 1, 0)) + 1, oe)
+    return list(zip(os_.tolist(), oe.tolist(), strict=True))
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
