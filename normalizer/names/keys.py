@@ -12,6 +12,7 @@ True
 from __future__ import annotations
 
 import gzip
+import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -24,6 +25,7 @@ from .abjad import Abjad, bare_arabic
 from .translit import Translit
 
 _ARABIC = re.compile("[\u0600-\u06ff]")
+KEYS_VERSION = 1  # bump when the code that turns a token into a key changes (the rules file is hashed)
 
 
 @dataclass(frozen=True)
@@ -43,8 +45,11 @@ class TokenKey:
 class Variants:
     def __init__(self, folder: Folder, path: Path | None = None) -> None:
         self.path = path or DATA_DIR / "variants.yaml"
-        data = yaml.safe_load(self.path.read_text(encoding="utf-8"))
-        self.version = f"{data.get('version', 0)}"
+        raw = self.path.read_bytes()
+        data = yaml.safe_load(raw.decode("utf-8"))
+        # what keys are made of: the rules (any edit of the file) and the code's own version (KEYS_VERSION, bumped by
+        # hand when the way keys are computed changes); the cached indexes are keyed on it
+        self.version = f"{data.get('version', 0)}.{KEYS_VERSION}.{hashlib.sha1(raw).hexdigest()[:12]}"
         self.folder = folder
         self._before = str.maketrans({k: v for k, v in data["before_fold"].items()})
         self.particles = {folder.fold_key(w): marker for marker, ws in data["particles"].items() for w in ws}
