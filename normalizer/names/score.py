@@ -162,6 +162,12 @@ def align(query: list[TokenKey], alias: list[TokenKey], weight: Callable[[TokenK
     a = [t for t in alias if t.kind != "article" and (t.roman or t.key)]
     if not q or not a:
         return 0.0, {"aligned": []}
+    if len(q) == 1 and len(a) == 1:  # one word each (most windows): the pair is the alignment
+        s = pair_similarity(q[0], a[0])
+        s = s if s >= MIN_PAIR else 0.0
+        return s, {"aligned": [{"query": q[0].text or q[0].roman, "alias": a[0].text or a[0].roman,
+                                "similarity": round(s, 3)}] if s else [],
+                   "coverage_query": round(s, 4), "coverage_alias": round(s, 4)}
     wt = weight or (lambda t: 1.0)
     wa = [wt(t) * (PARTICLE_WEIGHT if t.kind == "particle" else 1.0) for t in a]
     options: list[tuple[float, tuple[int, ...], tuple[int, ...]]] = []
