@@ -63,14 +63,16 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
         if not edges_ok(win, stopwords):
             continue
         key = window_key(win.keys)
-        if len(win.tokens) > 1 and all(t.upper and len(t.folded) == 1 for t in win.tokens):
+        if len(win.tokens) > 1 and all(t.upper and len(t.folded) == 1 for t in win.tokens) and all(
+                "." in source[a.end:b.start] for a, b in zip(win.tokens, win.tokens[1:])):
             m = _dotted_acronym(win, source, index, tables, steps)  # U.N. = UN
             if m is not None:
                 out.append(m)
                 taken.add(m.start, m.end)
             continue
         # the same words decide the same way wherever they stand: news repeats its names (memo per index)
-        sig = None if steps else tuple((t.folded, t.key.text, t.key.key, t.cap, t.upper) for t in win.tokens)
+        sig = None if steps else tuple((t.folded, t.key.text, t.key.key, t.key.lang, t.cap, t.upper)
+                                       for t in win.tokens)
         best = memo.get(sig, _UNSEEN) if sig is not None else _UNSEEN
         if best is _UNSEEN:
             best = _decide_readings(win, key, source, index, tables, th, steps)
@@ -134,8 +136,8 @@ def _read_window(win: Window, key: str, aliases: list, inflected: bool, last: To
         # "al-X" alone is a nisba or a surname (al-Turki, al-Iraqi): only a person can be named so
         aliases = [a for a in aliases if tables.entities[a.entity_id].type == "person"]
     text = win.tokens[-1].folded
-    ends = [e for e in index.variants.adjective_endings if text.endswith(e)] if text.endswith(
-        index.variants.adjective_endings) else []
+    adjective = index.variants.adjective_endings(last)
+    ends = [e for e in adjective if text.endswith(e)] if text.endswith(adjective) else []
     if ends:
         # Iraqi, Türki, التركية: an adjective of a place is not the place (but Türkei is Turkey: no ending added)
         aliases = [a for a in aliases if tables.entities[a.entity_id].type != "location"

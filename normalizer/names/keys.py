@@ -40,6 +40,7 @@ class TokenKey:
     script: str = field(default="latin", compare=False)  # the script it is written in (translit.Translit.script)
     # the token less a case ending, each way it may be read (Бахмута -> Бахмут; Νιγηρίας -> Νιγηρί, Νιγηρία)
     stems: tuple[TokenKey, ...] = field(default=(), compare=False)
+    lang: str | None = field(default=None, compare=False)  # the language whose conventions read it
 
 
 class Variants:
@@ -55,7 +56,12 @@ class Variants:
         self.particles = {folder.fold_key(w): marker for marker, ws in data["particles"].items() for w in ws}
         self.articles = frozenset(folder.fold_key(w) for w in data["articles"])
         self.free_articles = frozenset(folder.fold_key(w) for w in data.get("free_articles", data["articles"]))
-        self.adjective_endings = tuple(sorted({folder.fold_key(w) for w in data.get("adjective_endings", ())}))
+        adj = data.get("adjective_endings") or {}
+        self._adjective: dict[str, tuple[str, ...]] = {
+            lang: tuple(sorted({folder.fold_key(w) for w in words})) for lang, words in adj.items()}
+        self._script_lang = {"arabic": "ar", "greek": "el", "cyrillic": "ru"}
+        latin = {e for lang, ends in self._adjective.items() if lang not in self._script_lang.values() for e in ends}
+        self._adjective["und"] = tuple(sorted(latin))
         rew = data["rewrites"]
         order = sorted(rew, key=len, reverse=True)
         self._rewrite_re = re.compile("|".join(map(re.escape, order)))
@@ -91,6 +97,8 @@ class Variants:
         """Variant form of one *folded* token (see :meth:`tokens` for raw text), in the spelling conventions of
         ``lang``, with its ``stems`` when it carries a case ending of its script or language."""
         got = self._token(folded_token, lang)
+        if lang is not None:
+            got = replace(got, lang=lang)
         if got.kind == "name":
             stems = self.translit.stems(folded_token, lang)
             if stems:
@@ -144,6 +152,12 @@ class Variants:
         conventions of ``lang`` (an alias's or the text's language)."""
         folded = self.folder.fold_key(self.prepare(text))
         return [self.token(t, lang) for t in folded.split()]
+
+    def adjective_endings(self, word: TokenKey) -> tuple[str, ...]:
+        """The adjective and demonym endings a word is read with: its script's language's (Arabic, Greek,
+        Cyrillic), else its text's language's, else every Latin language's."""
+        lang = self._script_lang.get(word.script) or (word.lang if word.lang in self._adjective else "und")
+        return self._adjective.get(lang, ())
 
     def prepare(self, text: str) -> str:
         """Apply ``before_fold``: ş -> sh, ç -> ch, ğ -> g, and drop the ayn/hamza letters ʿ ʾ."""
