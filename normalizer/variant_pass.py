@@ -64,7 +64,7 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
             continue
         key = window_key(win.keys)
         if len(win.tokens) > 1 and all(t.upper and len(t.folded) == 1 for t in win.tokens) and all(
-                "." in source[a.end:b.start] for a, b in zip(win.tokens, win.tokens[1:])):
+                "." in source[a.end:b.start] for a, b in zip(win.tokens, win.tokens[1:], strict=False)):
             m = _dotted_acronym(win, source, index, tables, steps)  # U.N. = UN
             if m is not None:
                 out.append(m)
