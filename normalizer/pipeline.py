@@ -116,7 +116,7 @@ class Normalizer:
         mentions = [mention_from_hit(h, text, lang=lang, fold_steps=steps) for h in hits]
         mentions = restore_inflected(mentions, self.tables)  # inflected Greek/Russian forms: inflected, table alias
         if self.use_variants or self.use_fuzzy or self.use_context:
-            tokens = tokenize(folded, self.variants, lang)
+            tokens = tokenize(folded, self.variants, lang, [(m.start, m.end) for m in mentions])
             stop = self.stopwords.for_lang(lang)
             if self.use_variants:
                 taken = [(m.start, m.end) for m in mentions]

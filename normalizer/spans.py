@@ -10,6 +10,7 @@ bounded number of dictionary lookups per token.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -88,19 +89,22 @@ def load_stopwords(fold_key, path: Path | None = None) -> frozenset[str]:  # noq
     return Stopwords(fold_key, path).all
 
 
-def tokenize(folded: Folded, variants: Variants, lang: str | None = None) -> list[Token]:
+def tokenize(folded: Folded, variants: Variants, lang: str | None = None,
+             skip: Sequence[tuple[int, int]] = ()) -> list[Token]:
     """Word tokens that may be part of a name, in original offsets (others are skipped, cheaply): words that
     start with a capital letter in the caller's string, Arabic words, and name particles and articles.
 
     Most words are none of these: the capitals are found in the caller's string and the Arabic words, particles
-    and articles in the folded text by regular expressions, so no Python code runs for an ordinary word."""
+    and articles in the folded text by regular expressions, so no Python code runs for an ordinary word.
+    ``skip``: original spans already taken (exact matches): no token is made inside them."""
     starts = _name_starts(folded, variants)
     if starts is None:  # a capital the fold moved (or an astral letter): read every word
-        return _tokens_at(folded, variants, lang, [m.start() for m in _WORD.finditer(folded.text)], False)
-    return _tokens_at(folded, variants, lang, starts, True)
+        return _tokens_at(folded, variants, lang, [m.start() for m in _WORD.finditer(folded.text)], False, skip)
+    return _tokens_at(folded, variants, lang, starts, True, skip)
 
 
-def _tokens_at(folded: Folded, variants: Variants, lang: str | None, starts: list[int], known: bool) -> list[Token]:
+def _tokens_at(folded: Folded, variants: Variants, lang: str | None, starts: list[int], known: bool,
+               skip: Sequence[tuple[int, int]] = ()) -> list[Token]:
     """The tokens at these folded word starts (``known``: each is already known to be a capital, an Arabic word,
     a particle or an article; else that is checked here)."""
     out: list[Token] = []
@@ -109,6 +113,19 @@ def _tokens_at(folded: Folded, variants: Variants, lang: str | None, starts: lis
     identity = not folded.fpos
     ends = [len(text) if (e := text.find(" ", fs)) < 0 else e for fs in starts]
     spans = word_spans(folded, starts, ends) if known else None
+    if spans is not None and skip:  # words inside an exact match are no part of any other mention
+        taken_s = np.fromiter((s for s, _ in skip), np.int64, len(skip))
+        taken_e = np.fromiter((e for _, e in skip), np.int64, len(skip))
+        order = np.argsort(taken_s)
+        taken_s, taken_e = taken_s[order], taken_e[order]
+        ws = np.fromiter((s for s, _ in spans), np.int64, len(spans))
+        k = np.searchsorted(taken_s, ws, "right") - 1
+        inside = (k >= 0) & (ws < taken_e[np.maximum(k, 0)])
+        if inside.any():
+            keep = (~inside).tolist()
+            starts = [x for x, y in zip(starts, keep, strict=True) if y]
+            ends = [x for x, y in zip(ends, keep, strict=True) if y]
+            spans = [x for x, y in zip(spans, keep, strict=True) if y]
     for n, fs in enumerate(starts):
         end = ends[n]
         f = text[fs:end]
