@@ -28,7 +28,9 @@ def _weak(win: Window, alias_tokens: list, entity: Entity, abjad: Abjad) -> bool
     Arabic roots have 2-3 consonants, so consonant skeletons alone collide with ordinary words (ترك, طريق ~ Türkiye).
     A single word counts on its own only when its spelling fits the Latin one letter by letter (abjad alignment:
     سوريا ~ Syria, see ``Abjad.names``) and the tables give the entity no name in the window's script (if they did,
-    the matcher would have met the real spelling: a guess across scripts is for entities named in one script only)."""
+    the matcher would have met the real spelling: a guess across scripts is for entities named in one script only),
+    or when it is long and its romanised form near the alias's (``Abjad.names_near``: a foreign name is spelt in
+    Arabic from several languages' forms, so one listed Arabic spelling does not rule out another)."""
     names = [t for t in win.tokens if t.key.kind == "name"]
     win_arabic = any(t.key.arabic for t in names)
     anames = [t for t in alias_tokens if t.kind == "name"]
@@ -44,8 +46,9 @@ def _weak(win: Window, alias_tokens: list, entity: Entity, abjad: Abjad) -> bool
         return None  # the skeletons meet but the letters do not (ترك, طريق ~ Türkiye): not even with support
     if len(pairs) == 1:
         ar, la = pairs[0]
-        return not ((abjad.names(ar.text, la.text) or abjad.names_near(ar.text, ar.roman, la.roman))
-                    and not any(has_arabic(a.text) == win_arabic for a in entity.aliases))
+        if abjad.names_near(ar.text, ar.roman, la.roman):
+            return False  # a long word spelt from another language's form of the name (زابوريزهيا): there are many
+        return not (abjad.names(ar.text, la.text) and not any(has_arabic(a.text) == win_arabic for a in entity.aliases))
     return short
 
 
