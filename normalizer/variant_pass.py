@@ -221,10 +221,10 @@ def _dotted_acronym(win: Window, source: str, index: VariantIndex, tables: Table
     return Mention(text, win.start, end, ent.id, ent.name, ent.type, 0.9, "variant", alias.text, explain=expl)
 
 
-def _same_script_first(win: Window, aliases: list, index: VariantIndex) -> list[tuple]:  # noqa: ANN001
-    """The aliases worth scoring, with their tokens: no acronym (MEET is not MIT: an acronym has no spelling
-    variants); and of an entity that has aliases in the window's script among them, only those (a spelling is
-    met in its own script first: the cross-script comparison is for names the tables give in another only)."""
+def _same_script_first(win: Window, aliases: list, index: VariantIndex) -> tuple[list[tuple], list[tuple]]:  # noqa: ANN001
+    """The aliases worth scoring, with their tokens, in two rounds: no acronym (MEET is not MIT: an acronym has no
+    spelling variants); of an entity that has aliases in the window's script among them, those first, its
+    other-script ones only if none of those makes a candidate (a spelling is met in its own script first)."""
     script = next((t.key.script for t in win.tokens if t.key.kind == "name"), "latin")
     out, same = [], set()
     for alias in aliases:
@@ -235,23 +235,33 @@ def _same_script_first(win: Window, aliases: list, index: VariantIndex) -> list[
         out.append((alias, atoks, ascript == script))
         if ascript == script:
             same.add(alias.entity_id)
-    return [(a, t) for a, t, own in out if own or a.entity_id not in same]
+    first = [(a, t) for a, t, own in out if own or a.entity_id not in same]
+    return first, [(a, t) for a, t, own in out if not own and a.entity_id in same]
 
 
 def _decide_window(win: Window, key: str, aliases, source: str, index: VariantIndex, tables: TableSet,  # noqa: ANN001
                    th: Thresholds, steps) -> Mention | None:  # noqa: ANN001
     best: dict[str, tuple[float, Candidate]] = {}
     common = index.variants.common_words
-    for alias, atoks in _same_script_first(win, aliases, index):
+    first, then = _same_script_first(win, aliases, index)
+
+    def consider(alias, atoks: list[TokenKey]) -> None:  # noqa: ANN001
         score, feats = score_pair(win.keys, atoks, "variant")
         ent = tables.entities[alias.entity_id]
         if score < th.threshold(ent.type, win.name_tokens):
-            continue
+            return
         script = same_script(win.keys, atoks)
         if script and _weakest_token(win.keys, atoks, common) < th.same_script_similarity.get(script, 0.0):
-            continue  # every word must be spelt alike, not just the skeletons (المدينة يقوم is not مدينة القائم)
+            return  # every word must be spelt alike, not just the skeletons (المدينة يقوم is not مدينة القائم)
         if alias.entity_id not in best or best[alias.entity_id][0] < score:
             best[alias.entity_id] = (score, Candidate(ent.id, ent.name, ent.type, score, alias.text, "variant", feats))
+
+    for alias, atoks in first:
+        consider(alias, atoks)
+    found = set(best)
+    for alias, atoks in then:  # other-script names of entities whose own-script ones made no candidate
+        if alias.entity_id not in found:
+            consider(alias, atoks)
     if not best:
         return None
     chosen, ranked = pick(list(best.values()), th.margin)
