@@ -224,7 +224,8 @@ def _dotted_acronym(win: Window, source: str, index: VariantIndex, tables: Table
 def _same_script_first(win: Window, aliases: list, index: VariantIndex) -> tuple[list[tuple], list[tuple]]:  # noqa: ANN001
     """The aliases worth scoring, with their tokens, in two rounds: no acronym (MEET is not MIT: an acronym has no
     spelling variants); of an entity that has aliases in the window's script among them, those first, its
-    other-script ones only if none of those makes a candidate (a spelling is met in its own script first)."""
+    other-script ones only if none of those makes a candidate and the window is one long word (a spelling is met
+    in its own script first; a foreign name has several spellings in Arabic: زابوريزهيا, زاباروجيا)."""
     script = next((t.key.script for t in win.tokens if t.key.kind == "name"), "latin")
     out, same = [], set()
     for alias in aliases:
@@ -259,9 +260,11 @@ def _decide_window(win: Window, key: str, aliases, source: str, index: VariantIn
     for alias, atoks in first:
         consider(alias, atoks)
     found = set(best)
-    for alias, atoks in then:  # other-script names of entities whose own-script ones made no candidate
-        if alias.entity_id not in found:
-            consider(alias, atoks)
+    word = _one_name(win).key if win.name_tokens == 1 else None
+    if word is not None and len(word.text) >= index.variants.abjad.roman_min_letters:
+        for alias, atoks in then:  # one long word: the other-script names of entities whose own made no candidate
+            if alias.entity_id not in found:
+                consider(alias, atoks)
     if not best:
         return None
     chosen, ranked = pick(list(best.values()), th.margin)
