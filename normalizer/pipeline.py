@@ -17,7 +17,7 @@ from .matcher import AliasMatcher
 from .names.fuzzy_index import FuzzyIndex, index_for
 from .names.index import VariantIndex
 from .names.keys import Variants, default_variants, derive_acronyms
-from .spans import load_stopwords, tokenize
+from .spans import Stopwords, tokenize
 from .tables import TableSet, bundled_dir, load_tables
 from .types import Alias, Candidate, Entity, Result
 from .variant_pass import variant_mentions
@@ -54,7 +54,7 @@ class Normalizer:
         self.tables, self.matcher = load_or_build(paths, self.folder, build, cache=cache)
         self._variants: Variants | None = None
         self._index: VariantIndex | None = None
-        self._stopwords: frozenset[str] | None = None
+        self._stopwords: Stopwords | None = None
         self._fuzzy_index: FuzzyIndex | None = None
 
     @property
@@ -82,9 +82,9 @@ class Normalizer:
         return self._fuzzy_index
 
     @property
-    def stopwords(self) -> frozenset[str]:
+    def stopwords(self) -> Stopwords:
         if self._stopwords is None:
-            self._stopwords = load_stopwords(self.folder.fold_key)
+            self._stopwords = Stopwords(self.folder.fold_key)
         return self._stopwords
 
     # ------------------------------------------------------------------------------------------------ public
@@ -116,17 +116,18 @@ class Normalizer:
         mentions = [mention_from_hit(h, text, lang=lang, fold_steps=steps) for h in hits]
         mentions = restore_inflected(mentions, self.tables)  # inflected Greek/Russian forms: inflected, table alias
         if self.use_variants or self.use_fuzzy or self.use_context:
-            tokens = tokenize(folded, self.variants, lang)
+            tokens = tokenize(folded, self.variants, lang, [(m.start, m.end) for m in mentions])
+            stop = self.stopwords.for_lang(lang)
             if self.use_variants:
                 taken = [(m.start, m.end) for m in mentions]
                 mentions += variant_mentions(tokens, text, taken, self.variant_index, self.tables, self.thresholds,
-                                             self.stopwords, steps, {m.id for m in mentions if m.id})
+                                             stop, steps, {m.id for m in mentions if m.id})
             if self.use_fuzzy:
                 taken = [(m.start, m.end) for m in mentions]
                 mentions += fuzzy_mentions(tokens, text, taken, self.variant_index, self.tables, self.thresholds,
-                                           self.stopwords, steps)
+                                           stop, steps)
             if self.use_context:
-                mentions = context_pass(mentions, tokens, text, self.variant_index, self.tables, self.stopwords, steps,
+                mentions = context_pass(mentions, tokens, text, self.variant_index, self.tables, stop, steps,
                                         lang)
                 mentions = local_alias_mentions(mentions, text, steps)
         mentions.sort(key=lambda m: m.start)

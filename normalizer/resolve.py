@@ -81,11 +81,12 @@ def resolve_name(norm: Normalizer, name: str, *, limit: int = 5, lang: str | Non
     weights: dict[str, float] = {}
 
     def rarity(t: TokenKey) -> float:
-        """A word's weight: rarer in the tables weighs more (1 for a word of every alias, ~1 + ln N for a unique one)."""
+        """A word's weight: rarer in the tables weighs more, (1 + ln(N / df))² (a unique word of N aliases weighs
+        ~(1 + ln N)², a word of every alias 1): a rare surname says much more than Muhammad or Abdul."""
         got = weights.get(t.text)
         if got is None:
             tid = index.token(t.text) if t.text else None
-            got = weights[t.text] = 1.0 if tid is None else math.log((n_alias + 1) / (int(index.df[tid]) + 1)) + 1.0
+            got = weights[t.text] = 1.0 if tid is None else (math.log((n_alias + 1) / (int(index.df[tid]) + 1)) + 1.0) ** 2
         return got
 
     def known(t: TokenKey) -> bool:

@@ -10,6 +10,7 @@ bounded number of dictionary lookups per token.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -58,33 +59,75 @@ class Window:
         return sum(t.key.kind == "name" for t in self.tokens)
 
 
+class Stopwords:
+    """Function words and demonyms by language (``data/stopwords.yaml``), folded: :meth:`for_lang` gives the set a
+    text is read with: its language's and those of the other scripts (an Arabic, Greek or Russian word never
+    collides with a Latin one), or every language's when the text's is unknown. French *syrien* (Syrian) is a
+    stopword of French texts, not of German ones, where *Syrien* is Syria."""
+
+    OTHER_SCRIPTS = ("ar", "el", "ru")
+
+    def __init__(self, fold_key, path: Path | None = None) -> None:  # noqa: ANN001
+        data = yaml.safe_load((path or DATA_DIR / "stopwords.yaml").read_text(encoding="utf-8"))
+        self.by_lang = {lang: frozenset(fold_key(w) for w in words) for lang, words in data.items()}
+        self.all = frozenset().union(*self.by_lang.values())
+        self._memo: dict[str | None, frozenset[str]] = {}
+
+    def for_lang(self, lang: str | None) -> frozenset[str]:
+        got = self._memo.get(lang)
+        if got is None:
+            if lang in self.by_lang:
+                got = self.by_lang[lang].union(*(self.by_lang.get(o, frozenset()) for o in self.OTHER_SCRIPTS))
+            else:
+                got = self.all
+            self._memo[lang] = got
+        return got
+
+
 def load_stopwords(fold_key, path: Path | None = None) -> frozenset[str]:  # noqa: ANN001
-    data = yaml.safe_load((path or DATA_DIR / "stopwords.yaml").read_text(encoding="utf-8"))
-    return frozenset(fold_key(w) for words in data.values() for w in words)
+    """Every language's stopwords (see :class:`Stopwords` for a text's own)."""
+    return Stopwords(fold_key, path).all
 
 
-def tokenize(folded: Folded, variants: Variants, lang: str | None = None) -> list[Token]:
+def tokenize(folded: Folded, variants: Variants, lang: str | None = None,
+             skip: Sequence[tuple[int, int]] = ()) -> list[Token]:
     """Word tokens that may be part of a name, in original offsets (others are skipped, cheaply): words that
     start with a capital letter in the caller's string, Arabic words, and name particles and articles.
 
     Most words are none of these: the capitals are found in the caller's string and the Arabic words, particles
-    and articles in the folded text by regular expressions, so no Python code runs for an ordinary word."""
+    and articles in the folded text by regular expressions, so no Python code runs for an ordinary word.
+    ``skip``: original spans already taken (exact matches): no token is made inside them."""
     starts = _name_starts(folded, variants)
     if starts is None:  # a capital the fold moved (or an astral letter): read every word
-        return _tokens_at(folded, variants, lang, [m.start() for m in _WORD.finditer(folded.text)], False)
-    return _tokens_at(folded, variants, lang, starts, True)
+        return _tokens_at(folded, variants, lang, [m.start() for m in _WORD.finditer(folded.text)], False, skip)
+    return _tokens_at(folded, variants, lang, starts, True, skip)
 
 
-def _tokens_at(folded: Folded, variants: Variants, lang: str | None, starts: list[int], known: bool) -> list[Token]:
+def _tokens_at(folded: Folded, variants: Variants, lang: str | None, starts: list[int], known: bool,
+               skip: Sequence[tuple[int, int]] = ()) -> list[Token]:
     """The tokens at these folded word starts (``known``: each is already known to be a capital, an Arabic word,
     a particle or an article; else that is checked here)."""
     out: list[Token] = []
     source, text = folded.source, folded.text
     particles, articles = variants.particles, variants.articles
     identity = not folded.fpos
-    for fs in starts:
-        end = text.find(" ", fs)
-        end = len(text) if end < 0 else end
+    ends = [len(text) if (e := text.find(" ", fs)) < 0 else e for fs in starts]
+    spans = word_spans(folded, starts, ends) if known else None
+    if spans is not None and skip:  # words inside an exact match are no part of any other mention
+        taken_s = np.fromiter((s for s, _ in skip), np.int64, len(skip))
+        taken_e = np.fromiter((e for _, e in skip), np.int64, len(skip))
+        order = np.argsort(taken_s)
+        taken_s, taken_e = taken_s[order], taken_e[order]
+        ws = np.fromiter((s for s, _ in spans), np.int64, len(spans))
+        k = np.searchsorted(taken_s, ws, "right") - 1
+        inside = (k >= 0) & (ws < taken_e[np.maximum(k, 0)])
+        if inside.any():
+            keep = (~inside).tolist()
+            starts = [x for x, y in zip(starts, keep, strict=True) if y]
+            ends = [x for x, y in zip(ends, keep, strict=True) if y]
+            spans = [x for x, y in zip(spans, keep, strict=True) if y]
+    for n, fs in enumerate(starts):
+        end = ends[n]
         f = text[fs:end]
         if not f:
             continue
@@ -92,13 +135,33 @@ def _tokens_at(folded: Folded, variants: Variants, lang: str | None, starts: lis
         if not known and not arabic and not source[fs if identity else folded.orig(fs)].isupper() \
                 and f not in particles and f not in articles:
             continue  # a lower-case word
-        s, e = (fs, end) if identity else folded.span(fs, end)
+        s, e = spans[n] if spans is not None else (fs, end) if identity else folded.span(fs, end)
         raw = source[s:e]
         cap = arabic or raw[:1].isupper()
         if f in articles and f not in variants.free_articles and source[e:e + 1] not in "-‐‑–":
             continue  # "en", "as", "es": a word, not an article, unless hyphenated (ad-Dawla)
         out.append(Token(s, e, variants.token_of_raw(raw, lang), cap, raw.isupper(), f))
     return out
+
+
+def word_spans(folded: Folded, starts: list[int], ends: list[int]) -> list[tuple[int, int]]:
+    """``Folded.span`` of many whole words at once (each ``end`` at a space or the end of the text), vectorised."""
+    if not folded.fpos:
+        return list(zip(starts, ends, strict=True))
+    fpos, opos = np.asarray(folded.fpos), np.asarray(folded.opos)
+    n_text, n_source = len(folded.text), len(folded.source)
+
+    def orig(i: np.ndarray) -> np.ndarray:
+        k = np.searchsorted(fpos, i, "right") - 1
+        got = np.where(k >= 0, opos[np.maximum(k, 0)] + (i - fpos[np.maximum(k, 0)]), i)
+        return np.where(i >= n_text, n_source, got)
+
+    s, e = np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+    os_, oe = orig(s), orig(e)
+    inside = (oe <= os_) & (e > s)  # the word lies inside one expanded character
+    if inside.any():
+        oe = np.where(inside, orig(np.maximum(e - 1, 0)) + 1, oe)
+    return list(zip(os_.tolist(), oe.tolist(), strict=True))
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")

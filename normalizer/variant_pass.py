@@ -28,7 +28,9 @@ def _weak(win: Window, alias_tokens: list, entity: Entity, abjad: Abjad) -> bool
     Arabic roots have 2-3 consonants, so consonant skeletons alone collide with ordinary words (ترك, طريق ~ Türkiye).
     A single word counts on its own only when its spelling fits the Latin one letter by letter (abjad alignment:
     سوريا ~ Syria, see ``Abjad.names``) and the tables give the entity no name in the window's script (if they did,
-    the matcher would have met the real spelling: a guess across scripts is for entities named in one script only)."""
+    the matcher would have met the real spelling: a guess across scripts is for entities named in one script only),
+    or when it is long and its romanised form near the alias's (``Abjad.names_near``: a foreign name is spelt in
+    Arabic from several languages' forms, so one listed Arabic spelling does not rule out another)."""
     names = [t for t in win.tokens if t.key.kind == "name"]
     win_arabic = any(t.key.arabic for t in names)
     anames = [t for t in alias_tokens if t.kind == "name"]
@@ -44,8 +46,9 @@ def _weak(win: Window, alias_tokens: list, entity: Entity, abjad: Abjad) -> bool
         return None  # the skeletons meet but the letters do not (ترك, طريق ~ Türkiye): not even with support
     if len(pairs) == 1:
         ar, la = pairs[0]
-        return not ((abjad.names(ar.text, la.text) or abjad.names_near(ar.text, ar.roman, la.roman))
-                    and not any(has_arabic(a.text) == win_arabic for a in entity.aliases))
+        if abjad.names_near(ar.text, ar.roman, la.roman):
+            return False  # a long word spelt from another language's form of the name (زابوريزهيا): there are many
+        return not (abjad.names(ar.text, la.text) and not any(has_arabic(a.text) == win_arabic for a in entity.aliases))
     return short
 
 
@@ -63,14 +66,16 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
         if not edges_ok(win, stopwords):
             continue
         key = window_key(win.keys)
-        if len(win.tokens) > 1 and all(t.upper and len(t.folded) == 1 for t in win.tokens):
+        if len(win.tokens) > 1 and all(t.upper and len(t.folded) == 1 for t in win.tokens) and all(
+                "." in source[a.end:b.start] for a, b in zip(win.tokens, win.tokens[1:], strict=False)):
             m = _dotted_acronym(win, source, index, tables, steps)  # U.N. = UN
             if m is not None:
                 out.append(m)
                 taken.add(m.start, m.end)
             continue
         # the same words decide the same way wherever they stand: news repeats its names (memo per index)
-        sig = None if steps else tuple((t.folded, t.key.text, t.key.key, t.cap, t.upper) for t in win.tokens)
+        sig = None if steps else tuple((t.folded, t.key.text, t.key.key, t.key.lang, t.cap, t.upper)
+                                       for t in win.tokens)
         best = memo.get(sig, _UNSEEN) if sig is not None else _UNSEEN
         if best is _UNSEEN:
             best = _decide_readings(win, key, source, index, tables, th, steps)
@@ -134,8 +139,8 @@ def _read_window(win: Window, key: str, aliases: list, inflected: bool, last: To
         # "al-X" alone is a nisba or a surname (al-Turki, al-Iraqi): only a person can be named so
         aliases = [a for a in aliases if tables.entities[a.entity_id].type == "person"]
     text = win.tokens[-1].folded
-    ends = [e for e in index.variants.adjective_endings if text.endswith(e)] if text.endswith(
-        index.variants.adjective_endings) else []
+    adjective = index.variants.adjective_endings(last)
+    ends = [e for e in adjective if text.endswith(e)] if text.endswith(adjective) else []
     if ends:
         # Iraqi, Türki, التركية: an adjective of a place is not the place (but Türkei is Turkey: no ending added)
         aliases = [a for a in aliases if tables.entities[a.entity_id].type != "location"
@@ -216,10 +221,11 @@ def _dotted_acronym(win: Window, source: str, index: VariantIndex, tables: Table
     return Mention(text, win.start, end, ent.id, ent.name, ent.type, 0.9, "variant", alias.text, explain=expl)
 
 
-def _same_script_first(win: Window, aliases: list, index: VariantIndex) -> list[tuple]:  # noqa: ANN001
-    """The aliases worth scoring, with their tokens: no acronym (MEET is not MIT: an acronym has no spelling
-    variants); and of an entity that has aliases in the window's script among them, only those (a spelling is
-    met in its own script first: the cross-script comparison is for names the tables give in another only)."""
+def _same_script_first(win: Window, aliases: list, index: VariantIndex) -> tuple[list[tuple], list[tuple]]:  # noqa: ANN001
+    """The aliases worth scoring, with their tokens, in two rounds: no acronym (MEET is not MIT: an acronym has no
+    spelling variants); of an entity that has aliases in the window's script among them, those first, its
+    other-script ones only if none of those makes a candidate and the window is one long word (a spelling is met
+    in its own script first; a foreign name has several spellings in Arabic: زابوريزهيا, زاباروجيا)."""
     script = next((t.key.script for t in win.tokens if t.key.kind == "name"), "latin")
     out, same = [], set()
     for alias in aliases:
@@ -230,23 +236,35 @@ def _same_script_first(win: Window, aliases: list, index: VariantIndex) -> list[
         out.append((alias, atoks, ascript == script))
         if ascript == script:
             same.add(alias.entity_id)
-    return [(a, t) for a, t, own in out if own or a.entity_id not in same]
+    first = [(a, t) for a, t, own in out if own or a.entity_id not in same]
+    return first, [(a, t) for a, t, own in out if not own and a.entity_id in same]
 
 
 def _decide_window(win: Window, key: str, aliases, source: str, index: VariantIndex, tables: TableSet,  # noqa: ANN001
                    th: Thresholds, steps) -> Mention | None:  # noqa: ANN001
     best: dict[str, tuple[float, Candidate]] = {}
     common = index.variants.common_words
-    for alias, atoks in _same_script_first(win, aliases, index):
+    first, then = _same_script_first(win, aliases, index)
+
+    def consider(alias, atoks: list[TokenKey]) -> None:  # noqa: ANN001
         score, feats = score_pair(win.keys, atoks, "variant")
         ent = tables.entities[alias.entity_id]
         if score < th.threshold(ent.type, win.name_tokens):
-            continue
+            return
         script = same_script(win.keys, atoks)
         if script and _weakest_token(win.keys, atoks, common) < th.same_script_similarity.get(script, 0.0):
-            continue  # every word must be spelt alike, not just the skeletons (المدينة يقوم is not مدينة القائم)
+            return  # every word must be spelt alike, not just the skeletons (المدينة يقوم is not مدينة القائم)
         if alias.entity_id not in best or best[alias.entity_id][0] < score:
             best[alias.entity_id] = (score, Candidate(ent.id, ent.name, ent.type, score, alias.text, "variant", feats))
+
+    for alias, atoks in first:
+        consider(alias, atoks)
+    found = set(best)
+    word = _one_name(win).key if win.name_tokens == 1 else None
+    if word is not None and len(word.text) >= index.variants.abjad.roman_min_letters:
+        for alias, atoks in then:  # one long word: the other-script names of entities whose own made no candidate
+            if alias.entity_id not in found:
+                consider(alias, atoks)
     if not best:
         return None
     chosen, ranked = pick(list(best.values()), th.margin)

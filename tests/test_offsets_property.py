@@ -73,3 +73,25 @@ def test_mentions_index_the_callers_string(parts: list[str]) -> None:
         assert m.start >= last_end  # sorted, never overlapping
         last_end = m.end
         assert 0.0 <= m.score <= 1.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(texty)
+def test_vectorised_word_spans_equal_the_fold_s_own(text: str) -> None:
+    """spans.word_spans (the tokenizer's vectorised offset map) gives exactly Folded.span for every word."""
+    import re
+
+    from normalizer.spans import _name_starts, word_spans
+
+    f = FOLDER.fold(text)
+    words = list(re.finditer(r"\S+", f.text))
+    starts, ends = [m.start() for m in words], [m.end() for m in words]
+    assert word_spans(f, starts, ends) == [f.span(s, e) for s, e in zip(starts, ends, strict=True)]
+    from normalizer.names.keys import default_variants
+
+    got = _name_starts(f, default_variants())  # every capital found from the caller's string starts a word
+    if got is not None:
+        assert set(got) <= set(starts)
+        assert all(text[f.orig(s)].isupper() for s in got if f.text[s] < "\u0600" and not any(
+            f.text[s:e] in default_variants().particles or f.text[s:e] in default_variants().articles
+            for e in [f.text.find(" ", s) if f.text.find(" ", s) >= 0 else len(f.text)]))

@@ -12,6 +12,7 @@ True
 from __future__ import annotations
 
 import gzip
+import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -24,6 +25,7 @@ from .abjad import Abjad, bare_arabic
 from .translit import Translit
 
 _ARABIC = re.compile("[\u0600-\u06ff]")
+KEYS_VERSION = 1  # bump when the code that turns a token into a key changes (the rules file is hashed)
 
 
 @dataclass(frozen=True)
@@ -38,19 +40,28 @@ class TokenKey:
     script: str = field(default="latin", compare=False)  # the script it is written in (translit.Translit.script)
     # the token less a case ending, each way it may be read (Бахмута -> Бахмут; Νιγηρίας -> Νιγηρί, Νιγηρία)
     stems: tuple[TokenKey, ...] = field(default=(), compare=False)
+    lang: str | None = field(default=None, compare=False)  # the language whose conventions read it
 
 
 class Variants:
     def __init__(self, folder: Folder, path: Path | None = None) -> None:
         self.path = path or DATA_DIR / "variants.yaml"
-        data = yaml.safe_load(self.path.read_text(encoding="utf-8"))
-        self.version = f"{data.get('version', 0)}"
+        raw = self.path.read_bytes()
+        data = yaml.safe_load(raw.decode("utf-8"))
+        # what keys are made of: the rules (any edit of the file) and the code's own version (KEYS_VERSION, bumped by
+        # hand when the way keys are computed changes); the cached indexes are keyed on it
+        self.version = f"{data.get('version', 0)}.{KEYS_VERSION}.{hashlib.sha1(raw).hexdigest()[:12]}"
         self.folder = folder
         self._before = str.maketrans({k: v for k, v in data["before_fold"].items()})
         self.particles = {folder.fold_key(w): marker for marker, ws in data["particles"].items() for w in ws}
         self.articles = frozenset(folder.fold_key(w) for w in data["articles"])
         self.free_articles = frozenset(folder.fold_key(w) for w in data.get("free_articles", data["articles"]))
-        self.adjective_endings = tuple(sorted({folder.fold_key(w) for w in data.get("adjective_endings", ())}))
+        adj = data.get("adjective_endings") or {}
+        self._adjective: dict[str, tuple[str, ...]] = {
+            lang: tuple(sorted({folder.fold_key(w) for w in words})) for lang, words in adj.items()}
+        self._script_lang = {"arabic": "ar", "greek": "el", "cyrillic": "ru"}
+        latin = {e for lang, ends in self._adjective.items() if lang not in self._script_lang.values() for e in ends}
+        self._adjective["und"] = tuple(sorted(latin))
         rew = data["rewrites"]
         order = sorted(rew, key=len, reverse=True)
         self._rewrite_re = re.compile("|".join(map(re.escape, order)))
@@ -86,6 +97,8 @@ class Variants:
         """Variant form of one *folded* token (see :meth:`tokens` for raw text), in the spelling conventions of
         ``lang``, with its ``stems`` when it carries a case ending of its script or language."""
         got = self._token(folded_token, lang)
+        if lang is not None:
+            got = replace(got, lang=lang)
         if got.kind == "name":
             stems = self.translit.stems(folded_token, lang)
             if stems:
@@ -139,6 +152,12 @@ class Variants:
         conventions of ``lang`` (an alias's or the text's language)."""
         folded = self.folder.fold_key(self.prepare(text))
         return [self.token(t, lang) for t in folded.split()]
+
+    def adjective_endings(self, word: TokenKey) -> tuple[str, ...]:
+        """The adjective and demonym endings a word is read with: its script's language's (Arabic, Greek,
+        Cyrillic), else its text's language's, else every Latin language's."""
+        lang = self._script_lang.get(word.script) or (word.lang if word.lang in self._adjective else "und")
+        return self._adjective.get(lang, ())
 
     def prepare(self, text: str) -> str:
         """Apply ``before_fold``: ş -> sh, ç -> ch, ğ -> g, and drop the ayn/hamza letters ʿ ʾ."""

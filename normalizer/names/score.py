@@ -142,6 +142,7 @@ def fuzzy_score(query: list[TokenKey], alias: list[TokenKey], min_whole: float =
 
 PARTICLE_WEIGHT = 0.3  # Abu, bin, Umm weigh this much of a name word
 QUERY_SHARE = 0.6  # the query's coverage counts more: what the user typed should be explained, an alias may say more
+MIN_JOINED = 6  # a word that stands for two has this many letters at least (Abdulaziz, Binalshibh)
 MIN_PAIR = 0.67  # two words less alike than this are not aligned
 
 
@@ -162,20 +163,28 @@ def align(query: list[TokenKey], alias: list[TokenKey], weight: Callable[[TokenK
     a = [t for t in alias if t.kind != "article" and (t.roman or t.key)]
     if not q or not a:
         return 0.0, {"aligned": []}
+    if len(q) == 1 and len(a) == 1:  # one word each (most windows): the pair is the alignment
+        s = pair_similarity(q[0], a[0])
+        s = s if s >= MIN_PAIR else 0.0
+        return s, {"aligned": [{"query": q[0].text or q[0].roman, "alias": a[0].text or a[0].roman,
+                                "similarity": round(s, 3)}] if s else [],
+                   "coverage_query": round(s, 4), "coverage_alias": round(s, 4)}
     wt = weight or (lambda t: 1.0)
     wa = [wt(t) * (PARTICLE_WEIGHT if t.kind == "particle" else 1.0) for t in a]
     options: list[tuple[float, tuple[int, ...], tuple[int, ...]]] = []
     for i, x in enumerate(q):
         for j, y in enumerate(a):
             options.append((pair_similarity(x, y), (i,), (j,)))
-    for i in range(len(q) - 1):  # two query words written as one alias word, and the reverse
+    for i in range(len(q) - 1):  # two query words written as one (long) alias word, and the reverse
         joined = _joined(q[i], q[i + 1])
         for j, y in enumerate(a):
-            options.append((fuzz.ratio(joined, y.roman) / 100, (i, i + 1), (j,)))
+            if len(y.roman) >= MIN_JOINED:
+                options.append((fuzz.ratio(joined, y.roman) / 100, (i, i + 1), (j,)))
     for j in range(len(a) - 1):
         joined = _joined(a[j], a[j + 1])
         for i, x in enumerate(q):
-            options.append((fuzz.ratio(x.roman, joined) / 100, (i,), (j, j + 1)))
+            if len(x.roman) >= MIN_JOINED:
+                options.append((fuzz.ratio(x.roman, joined) / 100, (i,), (j, j + 1)))
     options.sort(key=lambda o: (-o[0], len(o[1]) + len(o[2])))
     used_q: set[int] = set()
     used_a: set[int] = set()
