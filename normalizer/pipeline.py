@@ -11,6 +11,7 @@ from .decide import DERIVED, Thresholds, mention_from_hit, select_hits
 from .fold import Folder, default_folder
 from .fuzzy_index import FuzzyIndex, index_for
 from .inflect import restore_inflected, with_inflections
+from .kb import borrowed_checks, kb_files, kb_link
 from .local_alias import local_alias_mentions
 from .matcher import AliasMatcher
 from .spans import VariantIndex, load_stopwords, tokenize
@@ -32,7 +33,7 @@ class Normalizer:
 
     def __init__(self, tables: Sequence[str | Path] = (), *, bundled: bool = True, folder: Folder | None = None,
                  variants: bool = True, fuzzy: bool = True, context: bool = True,
-                 cache: bool | str | Path | None = None) -> None:
+                 cache: bool | str | Path | None = None, link: bool = True) -> None:
         if isinstance(tables, (str, Path)):
             tables = [tables]
         self.folder = folder or default_folder()
@@ -44,11 +45,13 @@ class Normalizer:
 
         def build() -> tuple[TableSet, AliasMatcher]:
             tables = load_tables(paths, fold_key=self.folder.fold_key, fold_version=self.folder.version)
+            tables = kb_link(tables, self.folder, link=link, bundled=bundled)  # knowledge base (normalizer/kb/)
             matched = with_inflections(_with_derived_acronyms(tables, self.folder), self.folder)  # + Greek/Russian cases
             return tables, AliasMatcher(matched, self.folder)
 
         # compiled-table cache (normalizer/cache.py): big tables load from disk; cache=True/False/dir forces it
-        self.tables, self.matcher = load_or_build(paths, self.folder, build, cache=cache)
+        self.tables, self.matcher = load_or_build([*paths, *kb_files(link)], self.folder, build, cache=cache)
+        self._borrowed: dict = {}  # entity id -> its borrowed aliases' sources (normalizer/kb/guard.py)
         self._variants: Variants | None = None
         self._index: VariantIndex | None = None
         self._stopwords: frozenset[str] | None = None
@@ -125,6 +128,7 @@ class Normalizer:
             if self.use_context:
                 mentions = context_pass(mentions, tokens, text, self.variant_index, self.tables, self.stopwords, steps)
                 mentions = local_alias_mentions(mentions, text, steps)
+        mentions = borrowed_checks(mentions, text, self.tables.entities, self._borrowed, explain=explain)
         mentions.sort(key=lambda m: m.start)
         return Result(text, tuple(mentions), lang)
 
