@@ -124,6 +124,12 @@ class Linker:
             return True
         return key in self.common and kb_ent.kind not in ("country", "capital", "curated")
 
+    @staticmethod
+    def too_weak_unasked(key: str, kb_ent: KBEntity) -> bool:
+        """A name not lent to a city or region no table asked for (bundled mode): one word in a script without
+        capitals (Arabic: no capital shows it is a name, and such words are often a person's nisba too)."""
+        return kb_ent.kind in ("city", "region") and " " not in key and key.lower() == key.upper()
+
     def alias(self, name: KBName, eid: str, kb_ent: KBEntity, key: str) -> Alias:
         prefix = ORDINARY if self.ordinary(key, kb_ent) else BORROWED
         return Alias(name.text, eid, name.lang or "und", name.case or default_case_rule(name.text),
@@ -171,7 +177,8 @@ def link_tables(tables: TableSet, kb: KnowledgeBase, *, fold_key: Callable[[str]
             aliases = []
             for name in kb_ent.names:
                 key = fold_key(name.text)
-                if key and key not in taken and name.source not in linker.cfg.bundled_skip_sources:
+                if (key and key not in taken and name.source not in linker.cfg.bundled_skip_sources
+                        and not linker.too_weak_unasked(key, kb_ent)):
                     aliases.append(linker.alias(name, kb_ent.id, kb_ent, key))
             if aliases:
                 entities[kb_ent.id] = Entity(kb_ent.id, kb_ent.type, kb_ent.name, tuple(aliases), kb_ent.wikidata,
@@ -183,6 +190,12 @@ def link_tables(tables: TableSet, kb: KnowledgeBase, *, fold_key: Callable[[str]
 
 
 def _bundled_entities(kb: KnowledgeBase, cfg: LinkConfig) -> Iterable[KBEntity]:
+    """The KB entities bundled mode matches: the configured kinds, big cities, and smaller cities that GeoNames
+    names in several of our languages (known abroad: Timbuktu, Bakhmut)."""
     for ent in kb.entities.values():
-        if ent.kind in cfg.bundled_kinds or (ent.kind == "city" and ent.population >= cfg.bundled_min_city_population):
+        if ent.kind in cfg.bundled_kinds:
             yield ent
+        elif ent.kind == "city" and ent.population >= cfg.bundled_notable_population:
+            if ent.population >= cfg.bundled_min_city_population or cfg.bundled_notable_languages <= len(
+                    {n.lang for n in ent.names if n.source in ("geonames", "cldr") and n.lang != "und"}):
+                yield ent

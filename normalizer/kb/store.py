@@ -23,7 +23,22 @@ from ..fold import DATA_DIR
 
 KB_PATH = DATA_DIR / "kb.tsv"
 CONFIG_PATH = DATA_DIR / "kb.yaml"
-_KINDS = ("country", "capital", "city", "region", "curated")
+
+
+def kind_of(kb_id: str, description: str) -> str:
+    """The kind of a KB entity, from the id the generator gave it: ``Q…``/``iso:`` a country, ``gn:`` a city
+    (``capital`` when its description says so), ``adm1:`` a region; any other id is a curated entity.
+
+    >>> kind_of("Q1032", "country NE NER"), kind_of("gn:2460596", "capital ML pop=1"), kind_of("loc:sahel", "region")
+    ('country', 'capital', 'curated')
+    """
+    if kb_id.startswith("gn:"):
+        return "capital" if description.startswith("capital") else "city"
+    if kb_id.startswith("adm1:"):
+        return "region"
+    if kb_id.startswith("iso:") or (kb_id[:1] == "Q" and kb_id[1:].isdigit()):
+        return "country"
+    return "curated"
 _POP = re.compile(r"\bpop=(\d+)")
 
 
@@ -105,9 +120,8 @@ class KnowledgeBase:
         rows = self._rows[span[0]:span[1]]
         head = rows[0]
         desc = head[c_desc]
-        kind = desc.split(" ", 1)[0].rstrip(";") if desc else ""
         pop = _POP.search(desc)
-        return KBEntity(head[c_id], head[c_type], head[c_name], kind if kind in _KINDS else "curated",
+        return KBEntity(head[c_id], head[c_type], head[c_name], kind_of(head[c_id], desc),
                         head[c_qid] or None, head[c_gn] or None, desc, int(pop.group(1)) if pop else 0,
                         tuple(KBName(r[c_alias], r[c_lang], r[c_src], r[c_case]) for r in rows))
 
@@ -160,6 +174,8 @@ class LinkConfig:
     person_min_words: int
     bundled_kinds: frozenset[str]
     bundled_min_city_population: int
+    bundled_notable_languages: int
+    bundled_notable_population: int
     bundled_skip_sources: frozenset[str]
     ordinary_words: frozenset[str]
 
@@ -168,7 +184,9 @@ class LinkConfig:
         d = yaml.safe_load(path.read_text(encoding="utf-8"))
         return cls({k: frozenset(v) for k, v in d["types"].items()}, dict(d["tiers"]), float(d["population_ratio"]),
                    int(d["person_min_words"]), frozenset(d["bundled"]["kinds"]),
-                   int(d["bundled"]["min_city_population"]), frozenset(d["bundled"].get("skip_sources") or ()),
+                   int(d["bundled"]["min_city_population"]), int(d["bundled"]["notable_city"]["languages"]),
+                   int(d["bundled"]["notable_city"]["min_population"]),
+                   frozenset(d["bundled"].get("skip_sources") or ()),
                    frozenset(d.get("ordinary_words") or ()))
 
 
