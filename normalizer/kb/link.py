@@ -19,11 +19,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..tables import TableSet, default_case_rule
-from ..types import Alias, Entity
+from ..types import BORROWED_SOURCES, Alias, Entity
 from .store import KBEntity, KBName, KnowledgeBase, LinkConfig
 
-BORROWED = "kb:"  # source prefix of a borrowed name
-ORDINARY = "kb-word:"  # ... of a borrowed name that is an ordinary word somewhere
+BORROWED, ORDINARY = BORROWED_SOURCES  # source prefix of a borrowed name / of one that is an ordinary word somewhere
 
 
 @dataclass(frozen=True, slots=True)
