@@ -142,6 +142,7 @@ def _debian_version(package: str) -> str:
 # ------------------------------------------------------------------------------------------------- filters
 _RU_ONLY = re.compile("[іїєґўјљњћђџәөүңҳқғһӏ]", re.IGNORECASE)  # Cyrillic letters Russian does not use
 _AR_OTHER = re.compile("[پچژگکیۀەٹڈڑںہےۓېګټډښځڅۍۇۆۈۋ]")  # Persian, Urdu, Pashto, Kurdish, Uyghur letters
+_QUALIFIER = re.compile(r"\s+\([^()]*\)\s*$")
 _LATIN_OK = re.compile(r"^[A-Za-z\u00c0-\u00ff\u0100-\u017f\u0218-\u021b' .\-’()]+$")
 
 
@@ -162,7 +163,7 @@ def clean_name(name: str, *, tagged: bool, curated: bool = False) -> tuple[str |
     """``(name, lang-by-script)`` or ``(None, reason)``.  ``tagged``: the source says the language (CLDR, GeoNames
     by language, the curated tables; ``curated`` names are kept as the tables write them); an untagged GeoNames alternate name must look like a name in one of our
     languages' scripts."""
-    name = " ".join(name.split())
+    name = " ".join(_QUALIFIER.sub("", name).split())  # "Ντονέτσκ (Ουκρανία)" -> "Ντονέτσκ"
     letters = sum(ch.isalpha() for ch in name)
     if sum(ch.isalnum() for ch in name) < 2:
         return None, "one letter or none"
