@@ -11,7 +11,7 @@ from .decide import DERIVED, Thresholds, mention_from_hit, select_hits
 from .fold import Folder, default_folder
 from .fuzzy_index import FuzzyIndex, index_for
 from .inflect import restore_inflected, with_inflections
-from .kb import borrowed_checks, kb_files, kb_link
+from .kb import borrowed_checks, kb_files, kb_link, kb_resolve
 from .local_alias import local_alias_mentions
 from .matcher import AliasMatcher
 from .spans import VariantIndex, load_stopwords, tokenize
@@ -52,6 +52,7 @@ class Normalizer:
         # compiled-table cache (normalizer/cache.py): big tables load from disk; cache=True/False/dir forces it
         self.tables, self.matcher = load_or_build([*paths, *kb_files(link)], self.folder, build, cache=cache)
         self._borrowed: dict = {}  # entity id -> its borrowed aliases' sources (normalizer/kb/guard.py)
+        self._kb_resolve = bundled and link  # resolve() also offers the KB's other entities
         self._variants: Variants | None = None
         self._index: VariantIndex | None = None
         self._stopwords: frozenset[str] | None = None
@@ -138,7 +139,8 @@ class Normalizer:
             raise TypeError(f"name must be a str, not {type(name).__name__}")
         from .resolve import resolve_name
 
-        return resolve_name(self, name, limit=limit, lang=lang)
+        found = resolve_name(self, name, limit=limit, lang=lang)
+        return kb_resolve(name, found, self.entity, self.folder, limit=limit) if self._kb_resolve else found
 
     def search_entities(self, query: str, *, limit: int = 20) -> list[Entity]:
         """Entities whose name or an alias starts with (or contains) ``query`` after folding; best first."""

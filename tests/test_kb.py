@@ -226,6 +226,18 @@ def test_bundled_mode_finds_kb_places_and_organisations(bundled: Normalizer) -> 
     assert found["Tombouctou"] == "gn:2449067" and found["ONU"] == "org:united-nations"
 
 
+def test_bundled_resolve_reaches_the_whole_kb(bundled: Normalizer) -> None:
+    """A city bundled mode does not match in text is still a resolve() candidate, with its KB id and evidence."""
+    top = bundled.resolve("Kramatorsk", limit=3)[0]
+    assert (top.id, top.method, top.score) == ("gn:704508", "kb", 0.9) and top.features["geonames"] == "704508"
+    assert bundled.resolve("Damascus")[0].id == "loc:damascus"  # a linked bundled entity, not its KB twin
+
+
+def test_user_tables_resolve_only_their_entities(linked: tuple[Normalizer, Normalizer]) -> None:
+    assert linked[0].resolve("Kramatorsk") == []
+    assert linked[0].resolve("Suriye")[0].id == "my:syria"
+
+
 # ------------------------------------------------------------------------------------------------ tables, CLI
 def test_pins_in_tables_are_validated(tmp_path: Path) -> None:
     ok = _table(tmp_path, "  - {id: a, type: location, name: A, kb: Q42, geonames: '2643743'}\n"
