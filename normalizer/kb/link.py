@@ -191,10 +191,11 @@ def link_tables(tables: TableSet, kb: KnowledgeBase, *, fold_key: Callable[[str]
 def _bundled_entities(kb: KnowledgeBase, cfg: LinkConfig) -> Iterable[KBEntity]:
     """The KB entities bundled mode matches: the configured kinds, big cities, and smaller cities that GeoNames
     names in several of our languages (known abroad: Timbuktu, Bakhmut)."""
-    for ent in kb.entities.values():
-        if ent.kind in cfg.bundled_kinds:
-            yield ent
-        elif ent.kind == "city" and ent.population >= cfg.bundled_notable_population:
+    for kb_id, kind, population in kb.summary():
+        if kind in cfg.bundled_kinds:
+            yield kb.entities[kb_id]
+        elif kind == "city" and population >= cfg.bundled_notable_population:
+            ent = kb.entities[kb_id]
             if ent.population >= cfg.bundled_min_city_population or cfg.bundled_notable_languages <= len(
                     {n.lang for n in ent.names if n.source in ("geonames", "cldr") and n.lang != "und"}):
                 yield ent
