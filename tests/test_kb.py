@@ -76,6 +76,7 @@ def test_generator_keeps_names_and_ids_and_drops_noise(kb: KnowledgeBase) -> Non
     assert kb.get("Q1065") is None and kb.get("Q15180") is None  # the UN is no territory; the USSR is history
     assert kb.get("gn:1000001") is None  # a town under the population floor
     assert kb.by_wikidata["Q912"] == "Q912" and kb.get("org:ecowas").kind == "curated"
+    assert kb.get("org:ecowas").names[0].source == "curated/curated"  # curated names say from which file
     # a curated entity with the QID of a generated one is merged into it, not added
     assert kb.get("loc:mali-fixture") is None and "Mali Cumhuriyeti" in {n.text for n in kb.get("Q912").names}
 

@@ -22,6 +22,7 @@ from ..tables import TableSet, default_case_rule
 from ..types import BORROWED_SOURCES, Alias, Entity
 from .store import KBEntity, KBName, KnowledgeBase, LinkConfig
 
+BUNDLED_ORIGIN = "curated/bundled"  # name source of what the KB took from alias_tables/ (tools/build_kb.py)
 BORROWED, ORDINARY = BORROWED_SOURCES  # source prefix of a borrowed name / of one that is an ordinary word somewhere
 
 
@@ -191,7 +192,9 @@ def link_tables(tables: TableSet, kb: KnowledgeBase, *, fold_key: Callable[[str]
 def _bundled_entities(kb: KnowledgeBase, cfg: LinkConfig) -> Iterable[KBEntity]:
     """The KB entities bundled mode matches: the configured kinds, big cities, and smaller cities that GeoNames
     names in several of our languages (known abroad: Timbuktu, Bakhmut)."""
-    for kb_id, kind, population in kb.summary():
+    for kb_id, kind, population, origin in kb.summary():
+        if origin == BUNDLED_ORIGIN:  # a copy of a bundled table's entity: the table itself is loaded (or was
+            continue  # changed since the KB was built, and then the KB's copy must not come back)
         if kind in cfg.bundled_kinds:
             yield kb.entities[kb_id]
         elif kind == "city" and population >= cfg.bundled_notable_population:

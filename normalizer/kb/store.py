@@ -133,13 +133,13 @@ class KnowledgeBase:
     def __len__(self) -> int:
         return len(self.entities)
 
-    def summary(self) -> Iterator[tuple[str, str, int]]:
-        """``(id, kind, population)`` of every entity, read from its first row only (no names built)."""
-        c_desc = self._cols[5]
+    def summary(self) -> Iterator[tuple[str, str, int, str]]:
+        """``(id, kind, population, source of the first name)`` of every entity, read from its first row only."""
+        c_desc, c_src = self._cols[5], self._cols[9]
         for eid, (start, _) in self._spans.items():
-            desc = self._rows[start].split("\t", c_desc + 1)[c_desc]
-            pop = _POP.search(desc)
-            yield eid, kind_of(eid, desc), int(pop.group(1)) if pop else 0
+            row = self._rows[start].split("\t")
+            pop = _POP.search(row[c_desc])
+            yield eid, kind_of(eid, row[c_desc]), int(pop.group(1)) if pop else 0, row[c_src]
 
     def get(self, kb_id: str) -> KBEntity | None:
         return self.entities.get(kb_id)
