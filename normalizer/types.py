@@ -9,7 +9,7 @@ from typing import Any
 
 CASE_RULES = ("any", "cased", "upper", "exact")
 # source prefixes of the names an entity borrowed from the knowledge base (normalizer.kb.link)
-BORROWED_SOURCES = ("kb:", "kb-word:")
+BORROWED_SOURCES = ("kb:", "kb-word:", "kb-one:")
 
 
 @dataclass(frozen=True, slots=True)

@@ -227,6 +227,14 @@ def test_bundled_mode_finds_kb_places_and_organisations(bundled: Normalizer) -> 
     assert found["Tombouctou"] == "gn:2449067" and found["ONU"] == "org:united-nations"
 
 
+def test_one_word_of_an_unasked_entity_is_not_part_of_another_name(bundled: Normalizer) -> None:
+    """Bundled mode: a KB capital named like a person (Victoria, Santiago) is not found inside a person's name."""
+    assert _found(bundled, "They saw Queen Victoria and Santiago Ramos.", "en") == []
+    found = _found(bundled, "Later the delegation flew to Santiago.", "en")
+    assert [t for t, _ in found] == ["Santiago"] and found[0][1].startswith("gn:")
+    assert [t for t, _ in _found(bundled, "Heyet Minsk'e gitti.", "tr")] == ["Minsk"]  # "Heyet" only starts it
+
+
 def test_bundled_resolve_reaches_the_whole_kb(bundled: Normalizer) -> None:
     """A city bundled mode does not match in text is still a resolve() candidate, with its KB id and evidence."""
     top = bundled.resolve("Kramatorsk", limit=3)[0]

@@ -23,7 +23,8 @@ from ..types import BORROWED_SOURCES, Alias, Entity
 from .store import KBEntity, KBName, KnowledgeBase, LinkConfig
 
 BUNDLED_ORIGIN = "curated/bundled"  # name source of what the KB took from alias_tables/ (tools/build_kb.py)
-BORROWED, ORDINARY = BORROWED_SOURCES  # source prefix of a borrowed name / of one that is an ordinary word somewhere
+# source prefix of a borrowed name / of one that is an ordinary word somewhere / of one word naming an unasked entity
+BORROWED, ORDINARY, ONE_WORD = BORROWED_SOURCES
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,8 +131,16 @@ class Linker:
         capitals (Arabic: no capital shows it is a name, and such words are often a person's nisba too)."""
         return kb_ent.kind in ("city", "region") and " " not in key and key.lower() == key.upper()
 
-    def alias(self, name: KBName, eid: str, kb_ent: KBEntity, key: str) -> Alias:
-        prefix = ORDINARY if self.ordinary(key, kb_ent) else BORROWED
+    def alias(self, name: KBName, eid: str, kb_ent: KBEntity, key: str, *, unasked: bool = False) -> Alias:
+        """The borrowed alias.  ``unasked``: the name of a KB entity no table asked for (bundled mode); one cased
+        word (``Victoria``, ``Santiago``, ``Salvador``: also people's first names) then must not stand next to
+        another capitalised word (see :mod:`normalizer.kb.guard`)."""
+        if self.ordinary(key, kb_ent):
+            prefix = ORDINARY
+        elif unasked and " " not in key and key.lower() != key.upper():
+            prefix = ONE_WORD
+        else:
+            prefix = BORROWED
         return Alias(name.text, eid, name.lang or "und", name.case or default_case_rule(name.text),
                      f"{prefix}{name.source}:{kb_ent.id}")
 
@@ -179,7 +188,7 @@ def link_tables(tables: TableSet, kb: KnowledgeBase, *, fold_key: Callable[[str]
                 key = fold_key(name.text)
                 if (key and key not in taken and name.source not in linker.cfg.bundled_skip_sources
                         and not linker.too_weak_unasked(key, kb_ent)):
-                    aliases.append(linker.alias(name, kb_ent.id, kb_ent, key))
+                    aliases.append(linker.alias(name, kb_ent.id, kb_ent, key, unasked=True))
             if aliases:
                 entities[kb_ent.id] = Entity(kb_ent.id, kb_ent.type, kb_ent.name, tuple(aliases), kb_ent.wikidata,
                                              kb_ent.description or None, (), f"kb:{kb.path.name}")
