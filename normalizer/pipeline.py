@@ -12,6 +12,7 @@ from .decide import DERIVED, Thresholds, mention_from_hit, select_hits
 from .fold import Folder, default_folder
 from .fuzzy_pass import fuzzy_mentions
 from .inflect import restore_inflected, with_inflections
+from .kb import borrowed_checks, kb_files, kb_link, kb_resolve
 from .local_alias import local_alias_mentions
 from .matcher import AliasMatcher
 from .names.fuzzy_index import FuzzyIndex, index_for
@@ -35,7 +36,7 @@ class Normalizer:
 
     def __init__(self, tables: Sequence[str | Path] = (), *, bundled: bool = True, folder: Folder | None = None,
                  variants: bool = True, fuzzy: bool = True, context: bool = True,
-                 cache: bool | str | Path | None = None) -> None:
+                 cache: bool | str | Path | None = None, link: bool = True) -> None:
         if isinstance(tables, (str, Path)):
             tables = [tables]
         self.folder = folder or default_folder()
@@ -47,11 +48,14 @@ class Normalizer:
 
         def build() -> tuple[TableSet, AliasMatcher]:
             tables = load_tables(paths, fold_key=self.folder.fold_key, fold_version=self.folder.version)
+            tables = kb_link(tables, self.folder, link=link, bundled=bundled)  # knowledge base (normalizer/kb/)
             matched = with_inflections(_with_derived_acronyms(tables, self.folder), self.folder)  # + Greek/Russian cases
             return tables, AliasMatcher(matched, self.folder)
 
         # compiled-table cache (normalizer/cache.py): big tables load from disk; cache=True/False/dir forces it
-        self.tables, self.matcher = load_or_build(paths, self.folder, build, cache=cache)
+        self.tables, self.matcher = load_or_build([*paths, *kb_files(link)], self.folder, build, cache=cache)
+        self._borrowed: dict = {}  # entity id -> its borrowed aliases' sources (normalizer/kb/guard.py)
+        self._kb_resolve = bundled and link  # resolve() also offers the KB's other entities
         self._variants: Variants | None = None
         self._index: VariantIndex | None = None
         self._stopwords: Stopwords | None = None
@@ -130,6 +134,7 @@ class Normalizer:
                 mentions = context_pass(mentions, tokens, text, self.variant_index, self.tables, stop, steps,
                                         lang)
                 mentions = local_alias_mentions(mentions, text, steps)
+        mentions = borrowed_checks(mentions, text, self.tables.entities, self._borrowed, explain=explain)
         mentions.sort(key=lambda m: m.start)
         return Result(text, tuple(mentions), lang)
 
@@ -139,7 +144,8 @@ class Normalizer:
             raise TypeError(f"name must be a str, not {type(name).__name__}")
         from .resolve import resolve_name
 
-        return resolve_name(self, name, limit=limit, lang=lang)
+        found = resolve_name(self, name, limit=limit, lang=lang)
+        return kb_resolve(name, found, self.entity, self.folder, limit=limit) if self._kb_resolve else found
 
     def search_entities(self, query: str, *, limit: int = 20) -> list[Entity]:
         """Entities whose name or an alias starts with (or contains) ``query`` after folding; best first."""

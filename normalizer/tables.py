@@ -7,6 +7,8 @@ YAML format::
         type: organization
         name: Islamic State
         wikidata: Q2429253            # optional
+        kb: Q2429253                  # optional: pin the knowledge-base entity to link to, or `none` (no link)
+        geonames: "2643743"           # optional: GeoNames id (a place; links to the KB place with it)
         description: jihadist group   # optional
         context: [Syria, Iraq]        # optional: words that favour this entity for an ambiguous alias
         aliases:                      # {lang: [...]} or a plain list (language unknown)
@@ -16,7 +18,9 @@ YAML format::
       - {alias: Abu Bakr, ids: [per:a, per:b], note: "a common kunya"}
 
 TSV format: a header row with ``id`` and ``alias`` and optionally ``lang``, ``type``, ``name``, ``wikidata``,
-``case``; one alias per row; the rows of one entity may be anywhere in the file.
+``case``, ``kb``, ``geonames``, ``description``, ``source`` (where the name comes from; read by the knowledge
+base); one alias per row; the rows of one entity may be anywhere in the file.  ``#`` lines before the header
+are comments.
 """
 
 from __future__ import annotations
@@ -37,10 +41,12 @@ from .types import CASE_RULES, Alias, Entity
 
 ID_RE = re.compile(r"^\w[\w.:/@+-]*$")
 QID_RE = re.compile(r"^Q[1-9][0-9]*$")
+GEONAMES_RE = re.compile(r"^[1-9][0-9]*$")
 TYPE_RE = re.compile(r"^[a-z][a-z_]*$")
-ENTITY_KEYS = {"id", "type", "name", "aliases", "wikidata", "description", "context"}
+ENTITY_KEYS = {"id", "type", "name", "aliases", "wikidata", "description", "context", "kb", "geonames"}
 TOP_KEYS = {"entities", "known_ambiguous", "meta"}
-TSV_COLUMNS = {"id", "alias", "lang", "type", "name", "wikidata", "case"}
+TSV_COLUMNS = {"id", "alias", "lang", "type", "name", "wikidata", "case", "kb", "geonames", "description", "source"}
+PIN_KEYS = ("kb", "geonames")  # link pins (normalizer.kb): kb = a KB id or "none", geonames = a GeoNames id
 LANGUAGES = frozenset(yaml.safe_load((DATA_DIR / "languages.yaml").read_text(encoding="utf-8"))["languages"])
 
 
@@ -149,6 +155,7 @@ class TableSet:
     version: str
     warnings: list[Problem] = field(default_factory=list)
     known_ambiguous: dict[str, set[str]] = field(default_factory=dict)  # alias text -> ids
+    pins: dict[str, dict[str, str]] = field(default_factory=dict)  # entity id -> {"kb"|"geonames": value}
 
     @property
     def alias_count(self) -> int:
@@ -161,6 +168,17 @@ class _Loader:
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
         self.known_ambiguous: dict[str, set[str]] = {}
+        self.pins: dict[str, dict[str, str]] = {}
+
+    def pin(self, file: str, line: int, eid: str, key: str, value: object) -> None:
+        """A link pin: ``kb: Q...`` / ``kb: none`` / ``geonames: 123`` (see :mod:`normalizer.kb`)."""
+        value = str(value).strip() if value is not None else ""
+        ok = (value == "none" or ID_RE.match(value)) if key == "kb" else GEONAMES_RE.match(value)
+        if not ok:
+            want = "a knowledge-base id (Q42, gn:2643743) or none" if key == "kb" else "digits (a GeoNames id)"
+            self.err(file, line, f"invalid {key} {value!r} for {eid!r}: expected {want}")
+            return
+        self.pins.setdefault(eid, {})[key] = value
 
     def err(self, file: str, line: int, msg: str) -> None:
         self.errors.append(Problem(file, line, msg))
@@ -269,6 +287,9 @@ class _Loader:
                 draft.wikidata = qid
         if isinstance(values.get("description"), str):
             draft.description = values["description"]
+        for key in PIN_KEYS:
+            if key in fields:
+                self.pin(file, _line(fields[key][1]), eid, key, values.get(key))
         if "context" in fields:
             cnode = fields["context"][1]
             if not isinstance(cnode, yaml.SequenceNode) or not all(isinstance(c, yaml.ScalarNode) for c in cnode.value):
@@ -327,8 +348,10 @@ class _Loader:
         try:
             fh = path.open(encoding="utf-8-sig", newline="")
             with fh:
-                reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE, strict=True)
+                rows = _CommentSkipper(fh)
+                reader = csv.reader(rows, delimiter="\t", quoting=csv.QUOTE_NONE, strict=True)
                 header = next(reader, None)
+                comments = rows.skipped
                 if not header:
                     self.err(file, 1, "empty TSV: expected a header row with 'id' and 'alias'")
                     return
@@ -343,8 +366,10 @@ class _Loader:
                 i_id, i_alias = idx["id"], idx["alias"]
                 i_lang, i_type, i_name = idx.get("lang"), idx.get("type"), idx.get("name")
                 i_qid, i_case = idx.get("wikidata"), idx.get("case")
+                i_desc = idx.get("description")
+                pin_cols = [(k, idx[k]) for k in PIN_KEYS if k in idx]
                 width = len(cols)
-                for lineno, row in enumerate(reader, start=2):
+                for lineno, row in enumerate(reader, start=2 + comments):
                     if not row or (len(row) == 1 and not row[0].strip()):
                         continue
                     if len(row) != width:
@@ -371,6 +396,11 @@ class _Loader:
                             draft.wikidata = qid
                         else:
                             self.err(file, lineno, f"invalid wikidata id {qid!r}: expected Q followed by digits")
+                    if i_desc is not None and row[i_desc].strip():
+                        draft.description = row[i_desc].strip()
+                    for key, i in pin_cols:
+                        if row[i].strip():
+                            self.pin(file, lineno, eid, key, row[i])
                     lang = (row[i_lang].strip() if i_lang is not None else "") or "und"
                     case = (row[i_case].strip() or None) if i_case is not None else None
                     self.add_alias(draft, file, lineno, row[i_alias], lang, case)
@@ -392,6 +422,24 @@ class _Loader:
                 file, _, line = first.source.rpartition(":")
                 self.warn(file, int(line or 0), f"alias {first.text!r} is shared by {len(by_id)} entities: "
                           f"{', '.join(sorted(by_id))} (list it under known_ambiguous or add context)")
+
+
+class _CommentSkipper:
+    """The lines of ``fh`` after its leading ``#`` comment lines (``skipped`` counts them)."""
+
+    def __init__(self, fh) -> None:  # noqa: ANN001
+        self.fh, self.skipped, self.started = fh, 0, False
+
+    def __iter__(self):  # noqa: ANN204
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.fh)
+        while not self.started and line.startswith("#"):
+            self.skipped += 1
+            line = next(self.fh)
+        self.started = True
+        return line
 
 
 def _pairs(node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
@@ -443,7 +491,8 @@ def load_tables(paths: Iterable[str | Path], *, fold_key=None, fold_version: str
     if fold_key is not None:
         loader.cross_checks(fold_key)
     entities = {eid: d.freeze() for eid, d in loader.drafts.items()}
-    return TableSet(entities, [str(p) for p in files], digest.hexdigest()[:16], loader.warnings, loader.known_ambiguous)
+    return TableSet(entities, [str(p) for p in files], digest.hexdigest()[:16], loader.warnings, loader.known_ambiguous,
+                    loader.pins)
 
 
 def bundled_dir() -> Path:

@@ -8,6 +8,8 @@ from types import MemberDescriptorType
 from typing import Any
 
 CASE_RULES = ("any", "cased", "upper", "exact")
+# source prefixes of the names an entity borrowed from the knowledge base (normalizer.kb.link)
+BORROWED_SOURCES = ("kb:", "kb-word:", "kb-one:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,10 +35,18 @@ class Entity:
     source: str = ""
 
     def to_dict(self) -> dict[str, Any]:
+        """``aliases``: the table's names by language; ``borrowed`` (when any): the names the entity has from the
+        knowledge base, by language, each with its source (``kb:<source>:<KB id>``)."""
         names: dict[str, list[str]] = {}
+        borrowed: dict[str, list[dict[str, str]]] = {}
         for a in self.aliases:
-            names.setdefault(a.lang, []).append(a.text)
+            if a.source.startswith(BORROWED_SOURCES):
+                borrowed.setdefault(a.lang, []).append({"alias": a.text, "source": a.source})
+            else:
+                names.setdefault(a.lang, []).append(a.text)
         out: dict[str, Any] = {"id": self.id, "type": self.type, "name": self.name, "aliases": names}
+        if borrowed:
+            out["borrowed"] = borrowed
         if self.wikidata:
             out["wikidata"] = self.wikidata
         if self.description:

@@ -180,14 +180,17 @@ def test_default_policy_small_tables_skip_the_cache(tmp_path: Path, monkeypatch:
     monkeypatch.setenv("NORMALIZER_CACHE_DIR", str(tmp_path))
     monkeypatch.delenv("NORMALIZER_CACHE", raising=False)
     assert sum(p.stat().st_size for p in TABLES) < AUTO_BYTES
-    n = Normalizer(TABLES, bundled=False)
+    n = Normalizer(TABLES, bundled=False, link=False)
     assert not isinstance(n.tables, CompactTableSet) and not list(tmp_path.iterdir())
     monkeypatch.setenv("NORMALIZER_CACHE", "1")
-    Normalizer(TABLES, bundled=False)
+    Normalizer(TABLES, bundled=False, link=False)
     assert len(_cache_files(tmp_path)) == 1  # the environment asks for it: $NORMALIZER_CACHE_DIR is used
-    assert isinstance(Normalizer(TABLES, bundled=False).tables, CompactTableSet)
+    assert isinstance(Normalizer(TABLES, bundled=False, link=False).tables, CompactTableSet)
     monkeypatch.setenv("NORMALIZER_CACHE", "0")
     assert not isinstance(Normalizer(TABLES, bundled=False).tables, CompactTableSet)
+    monkeypatch.delenv("NORMALIZER_CACHE")
+    # linked to the knowledge base (the default), the tables' inputs include the KB file: big, so cached
+    assert isinstance(Normalizer(TABLES, bundled=False).tables, CompactTableSet)
 
 
 @pytest.mark.skipif(not (DEV / "texts.jsonl").exists(), reason="dev set not present")

@@ -20,7 +20,7 @@ TABLE = Path(__file__).parent / "fixtures" / "resolve_table.yaml"
 
 @pytest.fixture(scope="module")
 def n() -> Normalizer:
-    return Normalizer([TABLE], bundled=False)
+    return Normalizer([TABLE], bundled=False, link=False)
 
 
 def ids(n: Normalizer, name: str, limit: int = 5) -> list[str]:
@@ -103,7 +103,7 @@ def test_not_a_string_is_a_type_error(n: Normalizer) -> None:
         n.resolve(b"Daesh")  # type: ignore[arg-type]
 
 
-ALIASES = [(a.text, e.id) for e in Normalizer([TABLE], bundled=False).tables.entities.values() for a in e.aliases]
+ALIASES = [(a.text, e.id) for e in Normalizer([TABLE], bundled=False, link=False).tables.entities.values() for a in e.aliases]
 
 
 @settings(max_examples=len(ALIASES) * 2, deadline=None, derandomize=True,
@@ -142,7 +142,7 @@ def test_index_is_compact_and_round_trips() -> None:
 
 
 def test_index_is_cached_with_the_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    first = Normalizer([TABLE], bundled=False, cache=tmp_path)
+    first = Normalizer([TABLE], bundled=False, link=False, cache=tmp_path)
     want = [c.to_dict() for c in first.resolve("Recep Tayip Erdoan")]
     assert list(tmp_path.glob("*.fuzzy_index-*.nzc"))
 
@@ -150,7 +150,7 @@ def test_index_is_cached_with_the_tables(tmp_path: Path, monkeypatch: pytest.Mon
         raise AssertionError("the index should come from the cache")
 
     monkeypatch.setattr(FuzzyIndex, "build", no_build)
-    again = Normalizer([TABLE], bundled=False, cache=tmp_path)
+    again = Normalizer([TABLE], bundled=False, link=False, cache=tmp_path)
     assert [c.to_dict() for c in again.resolve("Recep Tayip Erdoan")] == want
     assert again.fuzzy_index is again.variant_index.token_index()  # one index for resolve() and the fuzzy pass
 

@@ -11,7 +11,7 @@ TABLE = Path(__file__).parent / "fixtures" / "variant_table.yaml"
 
 @pytest.fixture(scope="module")
 def n() -> Normalizer:
-    return Normalizer([TABLE], bundled=False)
+    return Normalizer([TABLE], bundled=False, link=False)
 
 
 def found(n: Normalizer, text: str, lang: str | None = None) -> list[tuple[str, str | None, str]]:
@@ -86,7 +86,7 @@ def test_cross_script_guess_only_for_entities_without_a_name_in_that_script(tmp_
         path = tmp_path / f"t{len(aliases)}.yaml"
         path.write_text(f"entities:\n  - {{id: loc:syria, type: location, name: Syria, aliases: [{aliases}]}}\n",
                         encoding="utf-8")
-        return Normalizer([path], bundled=False)
+        return Normalizer([path], bundled=False, link=False)
 
     text = "قال إنه في سوريا الآن"
     assert found(table("Suriye"), text) == [("سوريا", "loc:syria", "variant")]
@@ -126,7 +126,7 @@ def test_ambiguous_variant_is_reported(tmp_path: Path) -> None:
     t = tmp_path / "t.yaml"
     t.write_text("entities:\n  - {id: a, type: person, name: Hasan Kaya}\n  - {id: b, type: person, name: Hassan Kaya}\n",
                  encoding="utf-8")
-    n2 = Normalizer([t], bundled=False)
+    n2 = Normalizer([t], bundled=False, link=False)
     (m,) = n2.normalize("Hasen Kaya konuştu").mentions
     assert m.ambiguous and m.id is None and {c.id for c in m.candidates} == {"a", "b"}
 
@@ -135,7 +135,7 @@ def test_ambiguous_exact_mention_settled_by_document(tmp_path: Path) -> None:
     t = tmp_path / "t.yaml"
     t.write_text("entities:\n  - {id: a, type: person, name: Ali Demir, aliases: [Demir Bey]}\n"
                  "  - {id: b, type: person, name: Veli Demir, aliases: [Demir Bey]}\n", encoding="utf-8")
-    n2 = Normalizer([t], bundled=False)
+    n2 = Normalizer([t], bundled=False, link=False)
     ms = n2.normalize("Veli Demir geldi. Demir Bey konuştu.").mentions
     assert [(m.text, m.id) for m in ms] == [("Veli Demir", "b"), ("Demir Bey", "b")]
     (alone,) = n2.normalize("Demir Bey konuştu.").mentions
@@ -166,12 +166,12 @@ def test_fuzzy_never_for_single_words_or_missing_qualifiers(n: Normalizer, tmp_p
     assert found(n, "Bahgdadi spoke") == []  # one word: a typo of one word is too weak
     t = tmp_path / "t.yaml"
     t.write_text("entities:\n  - {id: x, type: organization, name: Iraqi National Intelligence Service}\n", encoding="utf-8")
-    n2 = Normalizer([t], bundled=False)
+    n2 = Normalizer([t], bundled=False, link=False)
     assert found(n2, "the National Intelligence Service said") == []
 
 
 def test_switching_passes_off(tmp_path: Path) -> None:
-    plain = Normalizer([TABLE], bundled=False, variants=False, fuzzy=False, context=False)
+    plain = Normalizer([TABLE], bundled=False, link=False, variants=False, fuzzy=False, context=False)
     assert found(plain, "Ebu Bekir el-Bağdadi, Abu Bakr al-Bahgdadi") == []
 
 
@@ -203,7 +203,7 @@ def test_ordinary_words_are_never_guessed_to_be_names(tmp_path: Path) -> None:
                     "  - {id: loc:tal-afar, type: location, name: Tal Afar}\n"
                     "  - {id: loc:deir-ez-zor, type: location, name: Deir ez-Zor}\n"
                     "  - {id: loc:turkey, type: location, name: Turkey}\n", encoding="utf-8")
-    n = Normalizer([path], bundled=False)
+    n = Normalizer([path], bundled=False, link=False)
     # frequent words whose variant keys meet a name's (common_words in variants.yaml)
     assert found(n, "Gibt es Neuigkeiten? Woman of the year.") == []
     # two Arabic words whose skeletons meet a two-word Latin name but whose letters do not

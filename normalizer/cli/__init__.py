@@ -44,13 +44,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def add_table_options(p: argparse.ArgumentParser) -> None:
-    """--tables / --no-bundled, shared by every command that builds a Normalizer."""
+def add_table_options(p: argparse.ArgumentParser, *, link_option: bool = True) -> None:
+    """--tables / --no-bundled (/ --no-link), shared by every command that builds a Normalizer."""
     p.add_argument("--tables", nargs="+", default=[], metavar="PATH", help="extra alias table files or directories")
     p.add_argument("--no-bundled", action="store_true", help="do not load the bundled tables (only --tables)")
+    if link_option:  # (not yet carried to batch workers or API workers, which rebuild their Normalizer)
+        p.add_argument("--no-link", action="store_true",
+                       help="do not link the tables to the knowledge base (no borrowed names, no KB places)")
 
 
 def make_normalizer(args: argparse.Namespace):  # noqa: ANN201
     from normalizer import Normalizer
 
-    return Normalizer(args.tables, bundled=not args.no_bundled)
+    return Normalizer(args.tables, bundled=not args.no_bundled, link=not getattr(args, "no_link", False))

@@ -84,7 +84,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="no progress bar, and no summary unless some records failed",
     )
     p.add_argument("--lang", default=None, help="language of all texts (e.g. tr), if known")
-    add_table_options(p)
+    add_table_options(p, link_option=False)
     p.set_defaults(func=run)
 
 

@@ -77,7 +77,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     p.add_argument("--access-log", action="store_true", help="log every request (off by default: it costs)")
     p.add_argument("--no-access-log", action="store_true", help=argparse.SUPPRESS)  # the old default's flag
-    add_table_options(p)
+    add_table_options(p, link_option=False)
     p.set_defaults(func=run)
 
 
