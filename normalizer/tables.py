@@ -24,7 +24,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,7 @@ from typing import Any
 import yaml
 
 from .fold import DATA_DIR
+from .resources import package_path
 from .types import CASE_RULES, Alias, Entity
 
 ID_RE = re.compile(r"^\w[\w.:/@+-]*$")
@@ -447,13 +447,9 @@ def load_tables(paths: Iterable[str | Path], *, fold_key=None, fold_version: str
 
 
 def bundled_dir() -> Path:
-    """Where the bundled tables live: $NORMALIZER_TABLES_DIR, the source checkout, or the installed share dir."""
+    """Where the bundled tables live: ``$NORMALIZER_TABLES_DIR`` if set, else the package's ``alias_tables``
+    (package data, see :mod:`normalizer.resources`; the top-level ``alias_tables/`` in a checkout)."""
     import os
 
     env = os.environ.get("NORMALIZER_TABLES_DIR")
-    if env:
-        return Path(env)
-    here = Path(__file__).resolve().parent.parent / "alias_tables"
-    if here.is_dir():
-        return here
-    return Path(sys.prefix) / "share" / "normalizer" / "alias_tables"
+    return Path(env) if env else package_path("alias_tables")
