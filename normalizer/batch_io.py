@@ -81,9 +81,12 @@ def check_encoding(encoding: str) -> str:
     return info.name
 
 
-def open_source(path: str, fmt: str | None, stdin: IO[bytes]) -> Source:
-    """Open one input (``-`` is stdin, JSONL unless ``fmt`` says otherwise)."""
+def open_source(path: str, fmt: str | None, stdin: IO[bytes] | None) -> Source:
+    """Open one input (``-`` is stdin, JSONL unless ``fmt`` says otherwise; ``stdin`` is ``None`` when the
+    process has no standard input, e.g. ``<&-``)."""
     if path == "-":
+        if stdin is None:
+            raise InputError("stdin is closed: give an input FILE (or '-' with data on stdin)")
         return Source("<stdin>", stdin, fmt or "jsonl", None)
     fmt = fmt or detect_format(path)
     try:

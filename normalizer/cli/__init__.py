@@ -35,6 +35,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2
+    if sys.stdout is None and args.command != "serve" and getattr(args, "output", None) in (None, "-"):
+        # started with stdout closed (`>&-`): the answer would be lost, so say so instead
+        hint = ": give --output OUT" if hasattr(args, "output") else ""
+        print(f"normalizer {args.command}: error: stdout is closed{hint}", file=sys.stderr)
+        return 2
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:

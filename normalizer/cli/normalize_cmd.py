@@ -38,8 +38,10 @@ exit status:
 """
 
 
-class Terminated(Exception):
-    """Raised in the main thread by the SIGTERM handler so cleanup runs."""
+class Terminated(BaseException):
+    """Raised in the main thread by the SIGTERM handler so cleanup runs.  A ``BaseException`` (like
+    ``KeyboardInterrupt``), so the per-record ``except Exception`` that turns a bug into one error record can
+    never swallow it."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -149,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
         if files.count("-") > 1:
             return fail("stdin ('-') can be read only once")
         for path in files:
-            sources.append(open_source(path, args.format, sys.stdin.buffer))
+            sources.append(open_source(path, args.format, sys.stdin.buffer if sys.stdin is not None else None))
         if args.paragraphs and any(s.fmt != "txt" for s in sources):
             return fail("--paragraphs needs txt input")
         try:
@@ -212,7 +214,7 @@ def run(args: argparse.Namespace) -> int:
         if sink is not None:
             sink.discard()
         for s in sources:
-            if s.stream is not sys.stdin.buffer:
+            if sys.stdin is None or s.stream is not sys.stdin.buffer:
                 s.stream.close()
     if not args.quiet or summary.errors:
         print(f"normalizer normalize: {summary.format()}", file=sys.stderr)
