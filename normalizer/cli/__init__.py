@@ -31,7 +31,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        if "--tables" in (sys.argv[1:] if argv is None else argv):  # the old `--tables A B` form
+            parser.error(f"unrecognized arguments: {' '.join(extra)} (--tables takes one path; repeat it for "
+                         "each table: --tables A --tables B)")
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2
@@ -51,7 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def add_table_options(p: argparse.ArgumentParser) -> None:
     """--tables / --no-bundled, shared by every command that builds a Normalizer."""
-    p.add_argument("--tables", nargs="+", default=[], metavar="PATH", help="extra alias table files or directories")
+    p.add_argument("--tables", action="append", default=[], metavar="PATH",
+                   help="an extra alias table file or directory; repeat the option for several")
     p.add_argument("--no-bundled", action="store_true", help="do not load the bundled tables (only --tables)")
 
 
