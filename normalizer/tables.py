@@ -195,7 +195,7 @@ class _Loader:
         for file, line, eid, add in self.extensions:
             draft = self.drafts.get(eid)
             if draft is None:
-                self.err(file, line, f"'extends: {eid}': no table defines an entity {eid!r}")
+                self.err(file, line, f"'extends: {eid}': no loaded table defines an entity {eid!r}")
             else:
                 add(draft)
 

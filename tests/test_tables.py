@@ -124,6 +124,13 @@ def test_extends_adds_aliases_and_context_to_an_entity_of_another_table(tmp_path
     assert added == {("Daeşçiler", f"{extra}:4"), ("Devlet-i İslamiye", f"{bulk}:2")}
     assert "Rakka" in ent.context
     assert [m.id for m in n.normalize("Daeşçiler ve Devlet-i İslamiye").mentions] == ["org:isis", "org:isis"]
+    # `tables check` of an extension of the bundled tables needs them loaded: --bundled
+    ext = write(tmp_path, "ext.yaml", "entities:\n  - extends: org:isis\n    aliases: [Daeşçiler]\n")
+    r = subprocess.run([sys.executable, "-m", "normalizer", "tables", "check", str(ext)], capture_output=True, text=True)
+    assert r.returncode == 1 and "no loaded table defines an entity 'org:isis'" in r.stdout
+    r = subprocess.run([sys.executable, "-m", "normalizer", "tables", "check", "--bundled", str(ext)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
 
 
 def test_bad_extends_entries(tmp_path: Path) -> None:
@@ -132,7 +139,7 @@ def test_bad_extends_entries(tmp_path: Path) -> None:
     with pytest.raises(TableError) as exc:
         Normalizer([FIXTURES / "core_table.yaml", bad], bundled=False)
     assert sorted(str(p) for p in exc.value.problems) == [
-        f"{bad}:2: error: 'extends: org:nope': no table defines an entity 'org:nope'",
+        f"{bad}:2: error: 'extends: org:nope': no loaded table defines an entity 'org:nope'",
         f"{bad}:5: error: an 'extends' entry adds aliases and context only, not 'name' (id, type and name are set "
         "where the entity is defined)",
     ]
