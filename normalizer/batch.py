@@ -131,7 +131,8 @@ def _chunks(sources: Sequence[Source], opts: BatchOptions, summary: Summary, siz
     multi, first_cols = len(sources) > 1, None
     for i, src in enumerate(sources):
         records = read_records(
-            src.stream, src.fmt, encoding=opts.encoding, field=opts.field, paragraphs=opts.paragraphs
+            src.stream, src.fmt, encoding=opts.encoding, field=opts.field, paragraphs=opts.paragraphs,
+            delimiter=opts.delimiter, max_line_bytes=opts.max_line_bytes(), label=src.label,
         )
         cols = None
         if opts.to == "csv":

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from .batch_io import Record
+from .batch_io import LINE_BYTES_PER_CHAR, Record
 from .pipeline import Normalizer
 from .types import Mention, Result
 
@@ -46,6 +46,14 @@ class BatchOptions:
     paragraphs: bool = False  # txt input: one record per blank-line separated paragraph
     encoding: str = "utf-8"
     lang: str | None = None
+    delimiter: str | None = None  # CSV field separator, input and --to csv output (default ",")
+    # a record whose text is longer is an error record (record_too_long), so time and memory per record stay
+    # bounded; 0 = only the library's own limit
+    max_record_chars: int = 1_000_000
+
+    def max_line_bytes(self) -> int | None:
+        """Input lines longer than this are skipped unread (see batch_io.LINE_BYTES_PER_CHAR)."""
+        return LINE_BYTES_PER_CHAR * self.max_record_chars if self.max_record_chars > 0 else None
 
 
 class RecordError(Exception):
@@ -136,6 +144,9 @@ def _process(
             assert isinstance(rec.data, dict)
             obj = out = dict(rec.data)
             text = _text_of(out, opts.field)
+        if 0 < opts.max_record_chars < len(text):
+            raise RecordError("record_too_long", f"the text has {len(text):,} characters, over the limit of "
+                              f"{opts.max_record_chars:,} (--max-record-chars)")
         try:
             result = n.normalize(text, lang=opts.lang)
         except (TypeError, ValueError) as exc:
@@ -204,7 +215,8 @@ def _csv_row(out: dict[str, Any], rec: Record, columns: Sequence[str], ok: bool)
 def process_chunk(n: Normalizer, chunk: Chunk, opts: BatchOptions) -> ChunkResult:
     """Normalise and serialise one chunk (runs in a worker process, or in-process for one worker)."""
     outs: list[dict[str, Any]] = []
-    writer = csv.writer(buf := io.StringIO(), lineterminator="\n") if opts.to == "csv" else None
+    writer = (csv.writer(buf := io.StringIO(), lineterminator="\n", delimiter=opts.delimiter or ",")
+              if opts.to == "csv" else None)
     if writer is not None and chunk.header:
         writer.writerow(chunk.columns or ())
     errors: list[str] = []

@@ -10,7 +10,6 @@ Scoring says how good the evidence is; this module decides.  Rules, in order:
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable
 from operator import itemgetter
 from pathlib import Path
@@ -60,32 +59,41 @@ def pick(scored: list[tuple[float, Any]], margin: float) -> tuple[Any | None, li
 
 
 class Taken:
-    """Disjoint half-open spans with O(log n) overlap tests.
+    """Half-open spans with overlap tests, kept as an occupancy map of text positions (grown as needed): a test
+    or an addition costs the length of its span, whatever the number of spans and the order they come in (a
+    sorted list with ``insert`` cost O(n) per span, O(n^2) for a long text with many mentions).
 
     >>> t = Taken([(0, 3), (10, 12)])
-    >>> t.overlaps(2, 5), t.overlaps(3, 10), t.overlaps(11, 20)
-    (True, False, True)
+    >>> t.overlaps(2, 5), t.overlaps(3, 10), t.overlaps(11, 20), t.overlaps(1, 1), t.overlaps(3, 3)
+    (True, False, True, True, False)
+    >>> list(t)
+    [(0, 3), (10, 12)]
     """
 
     def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+        self._occupied = bytearray()
+        self._spans: list[tuple[int, int]] = []
         for s, e in spans:
             self.add(s, e)
 
     def overlaps(self, start: int, end: int) -> bool:
-        i = bisect_right(self.starts, start)
-        if i > 0 and self.ends[i - 1] > start:
-            return True
-        return i < len(self.starts) and self.starts[i] < end
+        """Does ``[start, end)`` share a position with a span (an empty span: does one cover ``start``)?"""
+        occ = self._occupied
+        if end <= start:
+            return 0 <= start < len(occ) and occ[start] == 1
+        return occ.find(1, max(start, 0), end) != -1
 
     def add(self, start: int, end: int) -> None:
-        i = bisect_right(self.starts, start)
-        self.starts.insert(i, start)
-        self.ends.insert(i, end)
+        if end <= start:
+            return
+        occ = self._occupied
+        if end > len(occ):
+            occ.extend(bytes(max(end, 2 * len(occ)) - len(occ)))
+        occ[max(start, 0):end] = b"\x01" * (end - max(start, 0))
+        self._spans.append((start, end))
 
     def __iter__(self):  # noqa: ANN204
-        return iter(zip(self.starts, self.ends, strict=True))
+        return iter(sorted(self._spans))
 
 
 def non_overlapping(items: Iterable, *, key=None) -> list:  # noqa: ANN001

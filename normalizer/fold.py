@@ -31,8 +31,9 @@ from pathlib import Path
 import yaml
 
 from .fastfold import FastAux, FastFold
+from .resources import package_path
 
-DATA_DIR = Path(__file__).parent / "data"
+DATA_DIR = package_path("data")  # rule files, via importlib.resources (normalizer/resources.py)
 _DELETE = "\x00"  # sentinel in the 1:1 pass: this character is removed
 _EXPAND = "\x01"  # sentinel in the 1:1 pass: this character becomes several
 _SPECIAL = re.compile("[ \x00]{2,}|[\x00\x01]")

@@ -65,10 +65,9 @@ def local_alias_mentions(mentions: list[Mention], source: str, steps, *, path: P
     kept = [m for m in mentions if m.method != "context"]
     soft = [m for m in mentions if m.method == "context"]  # a guessed short form yields to a name the text gives
     out: list[Mention] = []
-    for alias in sorted(found, key=len, reverse=True):
+    for alias, spans in occurrences(sorted(found, key=len, reverse=True), source):
         owner = found[alias]
-        for hit in re.finditer(rf"(?<!\w){re.escape(alias)}(?!\w)", source):
-            s, e = hit.span()
+        for s, e in spans:
             if taken.overlaps(s, e):
                 continue
             rules = ("context:local-alias",)
@@ -86,3 +85,35 @@ def _collect(got: re.Match[str], owner: Mention, found: dict[str, Mention]) -> N
         part = part.strip(" ,.;:")
         if 2 <= len(part) <= 80 and len(part.split()) <= 6 and (part[0].isupper() or not part[0].isascii()):
             found.setdefault(part, replace(owner, explain=None))
+
+
+_WORD = re.compile(r"\w+")
+
+
+def occurrences(aliases: list[str], source: str) -> list[tuple[str, list[tuple[int, int]]]]:
+    """Each alias (in the order given) with its whole-word occurrences in ``source``, left to right and not
+    overlapping each other: what ``re.finditer(rf"(?<!\\w){re.escape(alias)}(?!\\w)", source)`` gives, found in
+    one pass over the words of ``source`` (aliases indexed by their first word) instead of one pass per alias,
+    which was quadratic when a long text names many local aliases.
+
+    >>> occurrences(["Abu Ali", "Ali"], "Abu Ali and Ali, Alia; Abu Ali")
+    [('Abu Ali', [(0, 7), (23, 30)]), ('Ali', [(4, 7), (12, 15), (27, 30)])]
+    """
+    found: dict[str, list[tuple[int, int]]] = {a: [] for a in aliases}
+    by_first_word: dict[str, list[str]] = {}
+    for alias in aliases:
+        first = _WORD.match(alias)
+        if first is None:  # starts with a non-word character (rare): searched on its own
+            found[alias] = [m.span() for m in re.finditer(rf"(?<!\w){re.escape(alias)}(?!\w)", source)]
+        else:
+            by_first_word.setdefault(first.group(), []).append(alias)
+    if by_first_word:
+        for word in _WORD.finditer(source):
+            for alias in by_first_word.get(word.group(), ()):
+                s = word.start()
+                e = s + len(alias)
+                if source.startswith(alias, s) and _WORD.match(source, e) is None:
+                    spans = found[alias]
+                    if not spans or spans[-1][1] <= s:
+                        spans.append((s, e))
+    return [(a, found[a]) for a in aliases]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from .cache import load_or_build
 from .context import context_pass
@@ -19,7 +20,7 @@ from .names.fuzzy_index import FuzzyIndex, index_for
 from .names.index import VariantIndex
 from .names.keys import Variants, default_variants, derive_acronyms
 from .spans import Stopwords, tokenize
-from .tables import TableSet, bundled_dir, load_tables
+from .tables import Problem, TableError, TableSet, bundled_dir, load_tables
 from .types import Alias, Candidate, Entity, Result
 from .variant_pass import variant_mentions
 
@@ -44,6 +45,8 @@ class Normalizer:
         self.use_fuzzy = fuzzy
         self.use_context = context
         paths: list[str | Path] = ([bundled_dir()] if bundled else []) + list(tables)
+        self._config = _Config(tuple(str(Path(t).resolve()) for t in tables), bundled, variants, fuzzy, context,
+                               cache, None if folder is None else str(folder.rules_path))  # for pickling
         self.thresholds = Thresholds()
 
         def build() -> tuple[TableSet, AliasMatcher]:
@@ -164,6 +167,48 @@ class Normalizer:
                 scored.append((best, ent.name, ent))
         scored.sort(key=lambda t: (t[0], t[1]))
         return [e for _, _, e in scored[:limit]]
+
+    # ---------------------------------------------------------------------------------------------- pickling
+    def __getstate__(self) -> dict[str, Any]:
+        """A Normalizer pickles as its configuration (absolute table paths, options) and table version, not
+        its indexes, so it can go to multiprocessing or Spark workers: unpickling rebuilds it from the same
+        files (big tables from the compiled-table cache), once per process and configuration.  The files must
+        be readable there and unchanged, else unpickling raises :class:`~normalizer.tables.TableError`.
+
+        >>> import pickle
+        >>> n = pickle.loads(pickle.dumps(Normalizer()))
+        >>> [m.id for m in n.normalize("DEAŞ ve MİT").mentions]
+        ['org:isis', 'org:mit-turkey']
+        """
+        return {"config": self._config, "version": self.version}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        config, version = state["config"], state["version"]
+        built = _REBUILT.get((config, version))
+        if built is None:
+            folder = None if config.folder_rules is None else Folder(Path(config.folder_rules))
+            built = Normalizer(config.tables, bundled=config.bundled, folder=folder, variants=config.variants,
+                               fuzzy=config.fuzzy, context=config.context, cache=config.cache)
+            if built.version != version:
+                where = (config.tables or (str(bundled_dir()),))[0]
+                raise TableError([Problem(where, 0, f"the tables changed since this Normalizer was pickled "
+                                                    f"(version {version}, now {built.version})")])
+            _REBUILT.clear()  # keep one: a worker process normally meets one configuration
+            _REBUILT[(config, version)] = built
+        self.__dict__.update(built.__dict__)  # share the built tables and indexes (read-only after building)
+
+
+class _Config(NamedTuple):
+    tables: tuple[str, ...]
+    bundled: bool
+    variants: bool
+    fuzzy: bool
+    context: bool
+    cache: bool | str | Path | None
+    folder_rules: str | None
+
+
+_REBUILT: dict[tuple[_Config, str], Normalizer] = {}  # per process: the Normalizer last rebuilt by unpickling
 
 
 def _with_derived_acronyms(tables: TableSet, folder: Folder) -> TableSet:

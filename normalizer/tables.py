@@ -28,8 +28,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +36,7 @@ from typing import Any
 import yaml
 
 from .fold import DATA_DIR
+from .resources import package_path
 from .types import CASE_RULES, Alias, Entity
 
 ID_RE = re.compile(r"^\w[\w.:/@+-]*$")
@@ -44,8 +44,10 @@ QID_RE = re.compile(r"^Q[1-9][0-9]*$")
 GEONAMES_RE = re.compile(r"^[1-9][0-9]*$")
 TYPE_RE = re.compile(r"^[a-z][a-z_]*$")
 ENTITY_KEYS = {"id", "type", "name", "aliases", "wikidata", "description", "context", "kb", "geonames"}
+EXTENDS_KEYS = {"extends", "aliases", "context"}  # an entry that adds to an entity defined in another table
 TOP_KEYS = {"entities", "known_ambiguous", "meta"}
-TSV_COLUMNS = {"id", "alias", "lang", "type", "name", "wikidata", "case", "kb", "geonames", "description", "source"}
+TSV_COLUMNS = {"id", "alias", "lang", "type", "name", "wikidata", "case", "kb", "geonames", "description",
+               "source"}  # or extends, alias, lang, case
 PIN_KEYS = ("kb", "geonames")  # link pins (normalizer.kb): kb = a KB id or "none", geonames = a GeoNames id
 LANGUAGES = frozenset(yaml.safe_load((DATA_DIR / "languages.yaml").read_text(encoding="utf-8"))["languages"])
 
@@ -169,6 +171,8 @@ class _Loader:
         self.warnings: list[Problem] = []
         self.known_ambiguous: dict[str, set[str]] = {}
         self.pins: dict[str, dict[str, str]] = {}
+        # `extends:` entries, applied once every file is loaded: (file, line, id, add-to-the-draft)
+        self.extensions: list[tuple[str, int, str, Callable[[_EntityDraft], None]]] = []
 
     def pin(self, file: str, line: int, eid: str, key: str, value: object) -> None:
         """A link pin: ``kb: Q...`` / ``kb: none`` / ``geonames: 123`` (see :mod:`normalizer.kb`)."""
@@ -188,17 +192,31 @@ class _Loader:
 
     # ------------------------------------------------------------------------------------------------ entities
     def add_entity(self, file: str, line: int, eid: str, etype: str, name: str, seen_in_file: set[str]) -> _EntityDraft:
-        if eid in seen_in_file and eid in self.drafts:
-            self.err(file, line, f"duplicate id {eid!r} (first at {self.drafts[eid].source})")
-        seen_in_file.add(eid)
         draft = self.drafts.get(eid)
+        if draft is not None and (eid in seen_in_file or draft.source.rpartition(":")[0] != file):
+            # one definition per id: a second one (same file or another) is an error naming both places
+            hint = "" if eid in seen_in_file else f"; to add aliases to it from another table use 'extends: {eid}'"
+            self.err(file, line, f"duplicate id {eid!r} (first at {draft.source}){hint}")
+        seen_in_file.add(eid)
         if draft is None:
             draft = _EntityDraft(eid, etype, name, f"{file}:{line}")
             self.drafts[eid] = draft
-        elif draft.type != etype and etype != "other":
-            self.warn(file, line, f"entity {eid!r} redefined with type {etype!r} (was {draft.type!r}); using the later one")
-            draft.type = etype
         return draft
+
+    def extend(self, file: str, line: int, eid: Any, add: Callable[[_EntityDraft], None]) -> None:
+        """Queue an ``extends:`` entry: ``add`` runs on the entity's draft once every table is loaded."""
+        if not isinstance(eid, str) or not ID_RE.match(eid):
+            self.err(file, line, f"invalid 'extends' id {eid!r}: the id of an entity defined in another table")
+            return
+        self.extensions.append((file, line, eid, add))
+
+    def apply_extensions(self) -> None:
+        for file, line, eid, add in self.extensions:
+            draft = self.drafts.get(eid)
+            if draft is None:
+                self.err(file, line, f"'extends: {eid}': no loaded table defines an entity {eid!r}")
+            else:
+                add(draft)
 
     def add_alias(self, draft: _EntityDraft, file: str, line: int, text: Any, lang: str, case: str | None) -> None:
         if not isinstance(text, str):
@@ -259,6 +277,9 @@ class _Loader:
             self.err(file, line, "each entity must be a mapping with id, type, name, aliases")
             return
         fields = _pairs(node)
+        if "extends" in fields:
+            self._yaml_extends(file, line, fields)
+            return
         for key, (knode, _) in fields.items():
             if key not in ENTITY_KEYS:
                 self.err(file, _line(knode), f"unknown entity field {key!r} (known: {', '.join(sorted(ENTITY_KEYS))})")
@@ -290,14 +311,29 @@ class _Loader:
         for key in PIN_KEYS:
             if key in fields:
                 self.pin(file, _line(fields[key][1]), eid, key, values.get(key))
+        self._yaml_additions(file, draft, fields)
+
+    def _yaml_additions(self, file: str, draft: _EntityDraft, fields: dict[str, tuple[yaml.Node, yaml.Node]]) -> None:
+        """``context`` and ``aliases`` of an entity entry (or of an ``extends:`` entry)."""
         if "context" in fields:
             cnode = fields["context"][1]
             if not isinstance(cnode, yaml.SequenceNode) or not all(isinstance(c, yaml.ScalarNode) for c in cnode.value):
-                self.err(file, _line(cnode), f"'context' of {eid!r} must be a list of words")
+                self.err(file, _line(cnode), f"'context' of {draft.id!r} must be a list of words")
             else:
                 draft.context.extend(str(c.value) for c in cnode.value)
         if "aliases" in fields:
             self._yaml_aliases(file, draft, fields["aliases"][1])
+
+    def _yaml_extends(self, file: str, line: int, fields: dict[str, tuple[yaml.Node, yaml.Node]]) -> None:
+        """``- extends: org:isis`` with ``aliases`` and/or ``context``: added to the entity another table defines
+        (its id, type and name stay as defined there)."""
+        for key, (knode, _) in fields.items():
+            if key not in EXTENDS_KEYS:
+                self.err(file, _line(knode), f"an 'extends' entry adds aliases and context only, not {key!r} "
+                         "(id, type and name are set where the entity is defined)")
+                return
+        eid = _scalar(fields["extends"][1])
+        self.extend(file, line, eid, lambda draft: self._yaml_additions(file, draft, fields))
 
     def _yaml_aliases(self, file: str, draft: _EntityDraft, node: yaml.Node) -> None:
         if isinstance(node, yaml.ScalarNode) and _scalar(node) is None:
@@ -356,6 +392,9 @@ class _Loader:
                     self.err(file, 1, "empty TSV: expected a header row with 'id' and 'alias'")
                     return
                 cols = [h.strip().lower() for h in header]
+                if "extends" in cols:
+                    self._tsv_extends(file, cols, reader)
+                    return
                 missing = {"id", "alias"} - set(cols)
                 unknown = set(cols) - TSV_COLUMNS
                 if missing or unknown:
@@ -409,12 +448,39 @@ class _Loader:
         except csv.Error as exc:
             self.err(file, 0, f"TSV syntax error: {exc}")
 
+    def _tsv_extends(self, file: str, cols: list[str], reader: Iterable[list[str]]) -> None:
+        """A TSV whose header has ``extends`` instead of ``id``: each row adds an alias to an entity that another
+        table defines."""
+        bad = set(cols) - {"extends", "alias", "lang", "case"}
+        if bad or "alias" not in cols:
+            what = f"column(s) {sorted(bad)} not allowed" if bad else "missing column 'alias'"
+            self.err(file, 1, f"bad TSV header: {what} (an 'extends' table has columns extends, alias, lang, case)")
+            return
+        idx = {c: i for i, c in enumerate(cols)}
+        i_lang, i_case = idx.get("lang"), idx.get("case")
+        for lineno, row in enumerate(reader, start=2):
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            if len(row) != len(cols):
+                self.err(file, lineno, f"expected {len(cols)} tab-separated columns, found {len(row)}")
+                continue
+            lang = (row[i_lang].strip() if i_lang is not None else "") or "und"
+            case = (row[i_case].strip() or None) if i_case is not None else None
+            alias = row[idx["alias"]]
+            self.extend(file, lineno, row[idx["extends"]].strip(),
+                        lambda d, a=alias, la=lang, c=case, n=lineno: self.add_alias(d, file, n, a, la, c))
+
     # --------------------------------------------------------------------------------------------------- check
     def cross_checks(self, folder_key) -> None:  # noqa: ANN001
         owners: dict[str, dict[str, Alias]] = {}
         for d in self.drafts.values():
             for a in d.aliases:
-                owners.setdefault(folder_key(a.text), {}).setdefault(d.id, a)
+                key = folder_key(a.text)
+                owners.setdefault(key, {}).setdefault(d.id, a)
+                if not any(c.isalnum() for c in key):
+                    file, _, line = a.source.rpartition(":")
+                    self.warn(file, int(line or 0), f"alias {a.text!r} of {d.id!r} has no letter or digit after "
+                              f"folding ({key!r}): it can never match")
         known = {folder_key(k): v for k, v in self.known_ambiguous.items()}
         for key, by_id in owners.items():
             if len(by_id) > 1 and not set(by_id) <= known.get(key, set()):
@@ -472,7 +538,10 @@ def table_files(paths: Iterable[str | Path]) -> list[Path]:
 def load_tables(paths: Iterable[str | Path], *, fold_key=None, fold_version: str = "") -> TableSet:  # noqa: ANN001
     """Load and validate table files; raise :class:`TableError` naming file and line of every problem."""
     loader = _Loader()
-    files = table_files(paths)
+    unique: dict[Path, Path] = {}
+    for path in table_files(paths):  # a file given twice (or bundled and again by path) is read once
+        unique.setdefault(path.resolve(), path)
+    files = list(unique.values())
     digest = hashlib.sha256(fold_version.encode())
     for path in files:
         if not path.exists():
@@ -486,6 +555,7 @@ def load_tables(paths: Iterable[str | Path], *, fold_key=None, fold_version: str
             loader.load_tsv(path)
         else:
             loader.err(str(path), 0, f"unknown table format {suffix!r}: use .yaml, .yml or .tsv")
+    loader.apply_extensions()
     if loader.errors:
         raise TableError(loader.errors)
     if fold_key is not None:
@@ -496,13 +566,9 @@ def load_tables(paths: Iterable[str | Path], *, fold_key=None, fold_version: str
 
 
 def bundled_dir() -> Path:
-    """Where the bundled tables live: $NORMALIZER_TABLES_DIR, the source checkout, or the installed share dir."""
+    """Where the bundled tables live: ``$NORMALIZER_TABLES_DIR`` if set, else the package's ``alias_tables``
+    (package data, see :mod:`normalizer.resources`; the top-level ``alias_tables/`` in a checkout)."""
     import os
 
     env = os.environ.get("NORMALIZER_TABLES_DIR")
-    if env:
-        return Path(env)
-    here = Path(__file__).resolve().parent.parent / "alias_tables"
-    if here.is_dir():
-        return here
-    return Path(sys.prefix) / "share" / "normalizer" / "alias_tables"
+    return Path(env) if env else package_path("alias_tables")

@@ -96,11 +96,67 @@ def test_shared_alias_is_a_warning_unless_known(tmp_path: Path) -> None:
     assert load_tables([write(tmp_path, "t2.yaml", body2)], fold_key=fold_key).warnings == []
 
 
-def test_later_table_adds_aliases_to_same_id(tmp_path: Path) -> None:
-    extra = write(tmp_path, "extra.yaml", "entities:\n  - id: org:isis\n    type: organization\n    name: Islamic State\n    aliases: [Daeş]\n")
-    n = Normalizer([FIXTURES / "core_table.yaml", extra], bundled=False)
-    assert "Daeş" in {a.text for a in n.entity("org:isis").aliases}
-    assert "ISIS" in {a.text for a in n.entity("org:isis").aliases}
+def test_same_id_in_two_files_is_an_error_naming_both(tmp_path: Path) -> None:
+    # issue 17: a second definition in another file used to be merged silently (its name and type won)
+    extra = write(tmp_path, "extra.yaml", "entities:\n  - id: org:isis\n    type: person\n    name: Other\n")
+    with pytest.raises(TableError) as exc:
+        Normalizer([FIXTURES / "core_table.yaml", extra], bundled=False)
+    (problem,) = exc.value.problems
+    assert (problem.file, problem.line) == (str(extra), 2)
+    assert f"first at {FIXTURES / 'core_table.yaml'}:" in problem.message and "extends: org:isis" in problem.message
+    tsv = write(tmp_path, "bulk.tsv", "id\talias\norg:isis\tDaeşş\n")
+    with pytest.raises(TableError, match=r"bulk.tsv:2: error: duplicate id 'org:isis' \(first at "):
+        Normalizer([FIXTURES / "core_table.yaml", tsv], bundled=False)
+    # the same file given twice is read once, not a conflict with itself
+    n = Normalizer([FIXTURES / "core_table.yaml", FIXTURES / "core_table.yaml"], bundled=False)
+    assert len(n.tables.files) == 1
+
+
+def test_extends_adds_aliases_and_context_to_an_entity_of_another_table(tmp_path: Path) -> None:
+    extra = write(tmp_path, "extra.yaml", "entities:\n  - extends: org:isis\n    aliases:\n      tr: [Daeşçiler]\n"
+                  "    context: [Rakka]\n")
+    bulk = write(tmp_path, "bulk.tsv", "extends\talias\tlang\norg:isis\tDevlet-i İslamiye\ttr\n")
+    base = Normalizer([FIXTURES / "core_table.yaml"], bundled=False).entity("org:isis")
+    n = Normalizer([extra, FIXTURES / "core_table.yaml", bulk], bundled=False)  # order does not matter
+    ent = n.entity("org:isis")
+    assert (ent.name, ent.type, ent.source) == (base.name, base.type, base.source)
+    added = {a.text: a.source for a in ent.aliases} .items() - {a.text: a.source for a in base.aliases}.items()
+    assert added == {("Daeşçiler", f"{extra}:4"), ("Devlet-i İslamiye", f"{bulk}:2")}
+    assert "Rakka" in ent.context
+    assert [m.id for m in n.normalize("Daeşçiler ve Devlet-i İslamiye").mentions] == ["org:isis", "org:isis"]
+    # `tables check` of an extension of the bundled tables needs them loaded: --bundled
+    ext = write(tmp_path, "ext.yaml", "entities:\n  - extends: org:isis\n    aliases: [Daeşçiler]\n")
+    r = subprocess.run([sys.executable, "-m", "normalizer", "tables", "check", str(ext)], capture_output=True, text=True)
+    assert r.returncode == 1 and "no loaded table defines an entity 'org:isis'" in r.stdout
+    r = subprocess.run([sys.executable, "-m", "normalizer", "tables", "check", "--bundled", str(ext)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_bad_extends_entries(tmp_path: Path) -> None:
+    bad = write(tmp_path, "bad.yaml", "entities:\n  - extends: org:nope\n    aliases: [X]\n"
+                "  - extends: org:isis\n    name: Renamed\n")
+    with pytest.raises(TableError) as exc:
+        Normalizer([FIXTURES / "core_table.yaml", bad], bundled=False)
+    assert sorted(str(p) for p in exc.value.problems) == [
+        f"{bad}:2: error: 'extends: org:nope': no loaded table defines an entity 'org:nope'",
+        f"{bad}:5: error: an 'extends' entry adds aliases and context only, not 'name' (id, type and name are set "
+        "where the entity is defined)",
+    ]
+
+
+def test_alias_that_folds_to_nothing_is_a_warning(tmp_path: Path) -> None:
+    # issue 17: an alias of only punctuation was accepted silently and could never match
+    p = write(tmp_path, "punct.yaml", "entities:\n  - id: x:a\n    type: other\n    name: Alpha\n"
+              "    aliases:\n      - '!!!'\n      - ـ\n      - Beta\n")
+    n = Normalizer([p], bundled=False)
+    assert [(w.file, w.line, w.level) for w in n.tables.warnings] == [(str(p), 6, "warning"), (str(p), 7, "warning")]
+    assert "'!!!' of 'x:a' has no letter or digit after folding" in n.tables.warnings[0].message
+    r = subprocess.run([sys.executable, "-m", "normalizer", "tables", "check", str(p)], capture_output=True, text=True)
+    assert r.returncode == 0 and f"{p}:6: warning: alias '!!!'" in r.stdout
+    r = subprocess.run([sys.executable, "-m", "normalizer", "tables", "check", "--strict", str(p)],
+                       capture_output=True, text=True)
+    assert r.returncode == 1
 
 
 def test_bad_table_raises_from_library(tmp_path: Path) -> None:

@@ -31,9 +31,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        if "--tables" in (sys.argv[1:] if argv is None else argv):  # the old `--tables A B` form
+            parser.error(f"unrecognized arguments: {' '.join(extra)} (--tables takes one path; repeat it for "
+                         "each table: --tables A --tables B)")
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
+        return 2
+    if sys.stdout is None and args.command != "serve" and getattr(args, "output", None) in (None, "-"):
+        # started with stdout closed (`>&-`): the answer would be lost, so say so instead
+        hint = ": give --output OUT" if hasattr(args, "output") else ""
+        print(f"normalizer {args.command}: error: stdout is closed{hint}", file=sys.stderr)
         return 2
     try:
         return int(args.func(args) or 0)
@@ -46,7 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def add_table_options(p: argparse.ArgumentParser, *, link_option: bool = True) -> None:
     """--tables / --no-bundled (/ --no-link), shared by every command that builds a Normalizer."""
-    p.add_argument("--tables", nargs="+", default=[], metavar="PATH", help="extra alias table files or directories")
+    p.add_argument("--tables", action="append", default=[], metavar="PATH",
+                   help="an extra alias table file or directory; repeat the option for several")
     p.add_argument("--no-bundled", action="store_true", help="do not load the bundled tables (only --tables)")
     if link_option:  # (not yet carried to batch workers or API workers, which rebuild their Normalizer)
         p.add_argument("--no-link", action="store_true",

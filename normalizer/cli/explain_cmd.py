@@ -86,6 +86,9 @@ def render(text: str, mentions: Any, color: bool) -> str:
 def run(args: argparse.Namespace) -> int:
     from normalizer import TableError
 
+    if args.text == "-" and sys.stdin is None:
+        print("normalizer explain: error: stdin is closed: give the TEXT as an argument", file=sys.stderr)
+        return 2
     text = sys.stdin.read() if args.text == "-" else args.text
     try:
         norm = make_normalizer(args)

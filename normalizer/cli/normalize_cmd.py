@@ -18,7 +18,8 @@ EXAMPLE = """examples:
   normalizer normalize sheet.csv --field text --to csv --output sheet.out.csv
   cat news.jsonl | normalizer normalize - --no-bundled --tables my.yaml | jq .mentions
   normalizer normalize eski.txt --encoding cp1254 --paragraphs   # Turkish Windows file, one record per paragraph
-  (put the input FILEs before --tables, which takes several paths)
+  normalizer normalize export.csv --delimiter ';' --tables my.yaml --tables more.tsv   # --tables: one path each
+  normalizer normalize day1.jsonl.gz day2.jsonl.gz -o out.jsonl   # gzip, bzip2, xz: read as they are
 
 output:
   JSONL/CSV record in -> the same record plus "mentions" (and "normalized" with --replace); txt line/paragraph in
@@ -28,7 +29,7 @@ output:
 nothing lost:
   Every input record gives exactly one output record, in input order: its result, or an error record
   {"_line": 17, "_error": {"code": ..., "message": ...}} (codes: invalid_json, not_an_object, missing_field,
-  not_a_string, invalid_encoding, field_count, csv_syntax, normalize_failed, internal_error).
+  not_a_string, invalid_encoding, field_count, csv_syntax, record_too_long, normalize_failed, internal_error).
   Blank lines are skipped in JSONL/CSV (they are records in txt).  A summary goes to stderr.
   --output writes a temporary file beside OUT and renames it into place only when the run is complete.
 
@@ -38,8 +39,10 @@ exit status:
 """
 
 
-class Terminated(Exception):
-    """Raised in the main thread by the SIGTERM handler so cleanup runs."""
+class Terminated(BaseException):
+    """Raised in the main thread by the SIGTERM handler so cleanup runs.  A ``BaseException`` (like
+    ``KeyboardInterrupt``), so the per-record ``except Exception`` that turns a bug into one error record can
+    never swallow it."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -76,6 +79,19 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--paragraphs", action="store_true", help="txt input: one record per blank-line separated paragraph"
     )
     p.add_argument("--encoding", default="utf-8", help="input encoding, e.g. cp1254 (default: utf-8)")
+    p.add_argument(
+        "--delimiter",
+        metavar="CHAR",
+        help="CSV field separator, for CSV input and --to csv output (default ','; e.g. ';', or '\\t')",
+    )
+    p.add_argument(
+        "--max-record-chars",
+        type=int,
+        default=1_000_000,
+        metavar="N",
+        help="a record whose text is longer is an error record, record_too_long; a line of more than 8 x N "
+        "bytes is skipped unread (default 1000000; 0 = no limit but the library's)",
+    )
     p.add_argument("--keep-going", action="store_true", help="exit 0 even if some records failed")
     p.add_argument(
         "--quiet",
@@ -119,7 +135,14 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from normalizer.batch import BatchOptions, run_batch
-    from normalizer.batch_io import AtomicOutput, InputError, Source, check_encoding, open_source
+    from normalizer.batch_io import (
+        TABLE_SUFFIXES,
+        AtomicOutput,
+        InputError,
+        Source,
+        check_encoding,
+        open_source,
+    )
     from normalizer.tables import TableError
 
     def fail(msg: str) -> int:
@@ -131,13 +154,20 @@ def run(args: argparse.Namespace) -> int:
         return fail("--workers must be 0 or more")
     if args.paragraphs and args.format not in (None, "txt"):
         return fail("--paragraphs needs txt input")
-    swallowed = [
-        t for t in args.tables if os.path.splitext(t)[1].lower() in (".jsonl", ".ndjson", ".csv", ".txt")
-    ]
-    if not args.files and swallowed:
+    if args.max_record_chars < 0:
+        return fail("--max-record-chars must be 0 or more")
+    delimiter = args.delimiter
+    if delimiter is not None:
+        delimiter = {"\\t": "\t", "tab": "\t"}.get(delimiter, delimiter)
+        if len(delimiter) != 1 or delimiter in "\"\r\n":
+            return fail(f"--delimiter must be one character other than a quote or a newline, not {args.delimiter!r}")
+        if args.format == "tsv":
+            return fail("--delimiter is for CSV (TSV is tab-separated): give --format csv --delimiter CHAR")
+    tables_as_input = [f for f in args.files if f.lower().endswith(TABLE_SUFFIXES)]
+    if tables_as_input and args.tables:
         return fail(
-            f"--tables took {swallowed[0]!r} as a table: put the input FILE before --tables "
-            "(e.g. normalizer normalize news.jsonl --tables my.yaml)"
+            f"{tables_as_input[0]} looks like an alias table, not an input file: --tables takes one path; "
+            f"repeat it for each table (--tables {args.tables[-1]} --tables {tables_as_input[0]})"
         )
     sources: list[Source] = []
     sink: AtomicOutput | None = None
@@ -149,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
         if files.count("-") > 1:
             return fail("stdin ('-') can be read only once")
         for path in files:
-            sources.append(open_source(path, args.format, sys.stdin.buffer))
+            sources.append(open_source(path, args.format, sys.stdin.buffer if sys.stdin is not None else None))
         if args.paragraphs and any(s.fmt != "txt" for s in sources):
             return fail("--paragraphs needs txt input")
         try:
@@ -166,6 +196,8 @@ def run(args: argparse.Namespace) -> int:
             paragraphs=args.paragraphs,
             encoding=encoding,
             lang=args.lang,
+            delimiter=delimiter,
+            max_record_chars=args.max_record_chars,
         )
         if args.output and args.output != "-":
             sink = AtomicOutput(args.output)
@@ -212,7 +244,7 @@ def run(args: argparse.Namespace) -> int:
         if sink is not None:
             sink.discard()
         for s in sources:
-            if s.stream is not sys.stdin.buffer:
+            if sys.stdin is None or s.stream is not sys.stdin.buffer:
                 s.stream.close()
     if not args.quiet or summary.errors:
         print(f"normalizer normalize: {summary.format()}", file=sys.stderr)

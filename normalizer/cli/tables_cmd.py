@@ -10,6 +10,7 @@ EXAMPLE = """examples:
   normalizer tables check                      # the bundled tables
   normalizer tables check my.yaml big.tsv      # your own tables (exit status 1 on any error)
   normalizer tables check --strict alias_tables/   # warnings (shared aliases) fail too
+  normalizer tables check --bundled my_extra.yaml  # a table with 'extends:' entries for bundled entities
 """
 
 LINK_EXAMPLE = """examples:
@@ -28,6 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         formatter_class=argparse.RawDescriptionHelpFormatter)
     c.add_argument("paths", nargs="*", help="table files or directories (default: the bundled tables)")
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    c.add_argument("--bundled", action="store_true",
+                   help="load the bundled tables first (to check a table that extends or shares ids with them)")
     c.add_argument("--quiet", "-q", action="store_true", help="print only errors and the summary")
     c.set_defaults(func=run_check)
     k = tsub.add_parser("link", help="link tables to the knowledge base: each link with its evidence",
@@ -43,7 +46,7 @@ def run_check(args: argparse.Namespace) -> int:
     from normalizer.tables import TableError, bundled_dir, load_tables
 
     folder = default_folder()
-    paths = args.paths or [bundled_dir()]
+    paths = ([bundled_dir()] if args.bundled or not args.paths else []) + list(args.paths)
     try:
         tables = load_tables(paths, fold_key=folder.fold_key, fold_version=folder.version)
     except TableError as exc:
@@ -65,8 +68,8 @@ def run_link(args: argparse.Namespace) -> int:
 
     from normalizer.fold import default_folder
     from normalizer.kb import link_tables, load_kb
-    from normalizer.tables import TableError, bundled_dir, load_tables
     from normalizer.names.keys import default_variants
+    from normalizer.tables import TableError, bundled_dir, load_tables
 
     folder = default_folder()
     try:
