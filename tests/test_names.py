@@ -231,3 +231,31 @@ def test_a_table_name_and_its_transliteration_meet(name: str, script: str) -> No
     table = _TO_CYRILLIC if script == "cyrillic" else _TO_GREEK
     other = " ".join(_spell(w, table) for w in name.lower().split())
     assert V.key(other) == V.key(name.lower()), (name, other)
+
+
+_SEEDED = """
+import json, sys
+from normalizer import Normalizer
+n = Normalizer([sys.argv[1]], bundled=False, link=False) if "link" in Normalizer.__init__.__code__.co_varnames \\
+    else Normalizer([sys.argv[1]], bundled=False)
+queries = json.loads(sys.argv[2])
+print(json.dumps([[(c.id, c.score, c.alias) for c in n.resolve(q, limit=5)] for q in queries]))
+"""
+
+
+def test_answers_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    """Two processes give the same candidates in the same order (API workers, batch workers and Spark executors
+    must agree): no decision may rest on the iteration order of a set."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    queries = ["Abdelhamid Al Kurdi", "Prigozhin Yevgeny", "Zelensky", "Shoigu Sergey", "Bakhmout", "Donezk",
+               "Евгений Пригожин", "Πριγκόζιν", "Mali", "Nigeria Niger"]
+    outs = set()
+    for seed in ("0", "1", "2"):
+        got = subprocess.run([sys.executable, "-c", _SEEDED, str(TABLE), json.dumps(queries)], capture_output=True,
+                             text=True, env={**os.environ, "PYTHONHASHSEED": seed}, timeout=300, check=True)
+        outs.add(got.stdout)
+    assert len(outs) == 1
