@@ -239,3 +239,31 @@ def test_a_table_name_and_its_transliteration_meet(name: str, script: str) -> No
     table = _TO_CYRILLIC if script == "cyrillic" else _TO_GREEK
     other = " ".join(_spell(w, table) for w in name.lower().split())
     assert V.key(other) == V.key(name.lower()), (name, other)
+
+
+NAMES_DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "names-dev"
+_SEEDED = """
+import json, sys
+from normalizer import Normalizer
+n = Normalizer([sys.argv[1]], bundled=False)
+queries = [json.loads(line)["query"] for line in open(sys.argv[2], encoding="utf-8")]
+print(json.dumps([[(c.id, c.score, c.alias) for c in n.resolve(q, limit=5)] for q in queries]))
+"""
+
+
+@pytest.mark.skipif(not NAMES_DEV.exists(), reason="needs ../shared/eval/names-dev (real names with many ties)")
+def test_answers_do_not_depend_on_the_hash_seed() -> None:
+    """Processes give the same candidates in the same order (API workers, batch workers and Spark executors must
+    agree): no decision may rest on the iteration order of a set. The names-dev table (281 real names sharing
+    Muhammad, Abd, al-) has the ties that showed it; each process answers all its queries."""
+    import os
+    import subprocess
+    import sys
+
+    outs = set()
+    for seed in ("0", "2", "3"):
+        got = subprocess.run([sys.executable, "-c", _SEEDED, str(NAMES_DEV / "names_table.yaml"),
+                              str(NAMES_DEV / "names.jsonl")], capture_output=True, text=True,
+                             env={**os.environ, "PYTHONHASHSEED": seed}, timeout=600, check=True)
+        outs.add(got.stdout)
+    assert len(outs) == 1

@@ -77,7 +77,7 @@ class Search:
         ok = sims >= MIN_SIM
         tokens, sims, df = tokens[ok], sims[ok], df[ok]
         if len(tokens) > PER_TOKEN:
-            order = np.lexsort((-df, -sims))[:PER_TOKEN]
+            order = np.lexsort((tokens, -df, -sims))[:PER_TOKEN]  # (ties by token number: never by set order)
             tokens, sims = tokens[order], sims[order]
         return dict(zip(tokens.tolist(), sims.tolist(), strict=True))
 
@@ -110,7 +110,7 @@ class Search:
         near_words = self.neighbours(words, romans=roman)
         for j, (w, cand) in enumerate(zip(words, near_words, strict=True)):
             cand.discard(exacts[j])  # type: ignore[arg-type]
-            ts = np.fromiter(cand, np.int64, len(cand))
+            ts = np.fromiter(sorted(cand), np.int64, len(cand))
             slots.append(self._pick(ts, _cdist(w, (self.roman_obj if roman else self.vocab_obj)[ts])) if len(ts) else {})
             rare = exacts[j] is not None and self.df[exacts[j]] <= RARE
             if (exacts[j] is None or rare) and len(w) >= 3 and max(slots[-1].values(), default=0) < WEAK:
@@ -175,7 +175,7 @@ class Search:
                     tok = self.vocab[t]
                     if common(tok) and _ratio(unknown, tok) >= WEAK:
                         near.append((tok, known) if side == 0 else (known, tok))
-            out += sorted(set(near), key=lambda p: -min(len(p[0]), len(p[1])))  # long halves first
+            out += sorted(set(near), key=lambda p: (-min(len(p[0]), len(p[1])), p))  # long halves first
         return list(dict.fromkeys(out))[:3]
 
     def top(self: FuzzyIndex, slots: list[dict[int, float]], query_len: int, *, weak: Weak = (),
