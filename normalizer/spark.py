@@ -1,0 +1,304 @@
+"""Spark integration: normalise a DataFrame column of texts, or resolve a column of names, on the executors.
+
+.. code-block:: python
+
+    from normalizer.spark import normalize_column, resolve_column
+    out = normalize_column(df, "text", lang_col="lang", tables=["my.yaml"], output_col="mentions")
+    names = resolve_column(df, "name", limit=3, output_col="candidates")
+
+``normalize_column`` adds ``mentions`` (array of structs: text, start, end, id, canonical, type, score, method,
+alias, lang, inflected, ambiguous, candidates; offsets index that row's text, exactly as
+:meth:`Normalizer.normalize` gives them) and ``normalize_error`` (``struct<code, message>``, null when the row
+was fine): a null or non-string text, invalid UTF-8 in a binary column or a text over ``max_text_chars`` costs
+its own row, never the task.  ``resolve_column`` adds ``candidates`` (id, canonical, type, score, alias, method,
+as :meth:`Normalizer.resolve` ranks them) and the same error column.
+
+How it runs (see README "Spark"): the tables are copied to a content-addressed staging directory and compiled
+once on the driver into a compiled-table cache (:mod:`normalizer.cache`, with the variant and fuzzy indexes);
+tables and cache are shipped with ``SparkContext.addFile``; each Python worker process builds one Normalizer from
+them on its first batch (a load, not a build: ~0.1 s for the bundled tables) and keeps it for every later batch
+and task (:mod:`normalizer.spark_worker`).  The work is an Arrow-backed pandas UDF over the text (and language)
+column only: the DataFrame's other columns never leave the JVM.
+"""
+
+import hashlib
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from .cache import cache_key, table_files
+from .pipeline import Normalizer
+from .spark_worker import Job
+from .tables import Problem, TableError, bundled_dir
+
+__all__ = ["normalize_column", "resolve_column", "mention_type", "candidate_type"]
+
+_LOCK = threading.Lock()
+_PREPARED: dict[tuple[str, str], Job] = {}  # (application id, tables digest) -> Job: prepared once per session
+_WARM_TEXT = "Abu Bakr al-Baghdadi and Recep Tayyip Erdogan met in Ankara."  # builds the variant index
+
+
+def _pyspark():  # noqa: ANN202
+    try:
+        from pyspark.sql import functions, types
+    except ImportError as exc:  # pragma: no cover - exercised only without the extra
+        raise ImportError("normalizer.spark needs pyspark: pip install 'normalizer[spark]'") from exc
+    return functions, types
+
+
+# ------------------------------------------------------------------------------------------------------ schema
+def candidate_type():  # noqa: ANN201
+    """``struct<id, canonical, type, score, alias, method>`` (a :class:`~normalizer.Candidate` without features)."""
+    _, T = _pyspark()
+    return T.StructType([T.StructField("id", T.StringType()), T.StructField("canonical", T.StringType()),
+                         T.StructField("type", T.StringType()), T.StructField("score", T.DoubleType()),
+                         T.StructField("alias", T.StringType()), T.StructField("method", T.StringType())])
+
+
+def mention_type():  # noqa: ANN201
+    """The struct of one mention: :meth:`Mention.to_dict` with every field present."""
+    _, T = _pyspark()
+    s, i = T.StringType(), T.IntegerType()
+    return T.StructType([T.StructField("text", s), T.StructField("start", i), T.StructField("end", i),
+                         T.StructField("id", s), T.StructField("canonical", s), T.StructField("type", s),
+                         T.StructField("score", T.DoubleType()), T.StructField("method", s),
+                         T.StructField("alias", s), T.StructField("lang", s),
+                         T.StructField("inflected", T.BooleanType()), T.StructField("ambiguous", T.BooleanType()),
+                         T.StructField("candidates", T.ArrayType(candidate_type()))])
+
+
+def _error_type():  # noqa: ANN202
+    _, T = _pyspark()
+    return T.StructType([T.StructField("code", T.StringType()), T.StructField("message", T.StringType())])
+
+
+# ------------------------------------------------------------------------------------------------- public API
+def normalize_column(df, text_col: str, *, lang_col: str | None = None, tables: Sequence[str | Path] = (),  # noqa: ANN001, ANN201
+                     bundled: bool = True, output_col: str = "mentions", error_col: str = "normalize_error",
+                     max_text_chars: int | None = None, cache: bool = True):
+    """``df`` plus ``output_col`` (the mentions in ``text_col``) and ``error_col`` (null, or why the row failed).
+
+    ``lang_col``: a string column with each row's language (null: unknown).  ``tables``/``bundled``: as for
+    :class:`~normalizer.Normalizer`; paths are read on the driver and shipped, so they need not exist on the
+    executors.  ``max_text_chars``: longer texts get ``text_too_long`` instead of mentions.  ``cache=False``
+    ships only the tables: each Python worker then builds the Normalizer itself."""
+    if max_text_chars is not None and max_text_chars < 0:
+        raise ValueError("max_text_chars must be >= 0 or None")
+    job = _prepare(df, tables, bundled, cache)
+    return _apply(df, text_col, lang_col, output_col, error_col, mention_type(),
+                  lambda what: _normalize_udf(job, what, max_text_chars))
+
+
+def resolve_column(df, name_col: str, *, limit: int = 5, lang_col: str | None = None,  # noqa: ANN001, ANN201
+                   tables: Sequence[str | Path] = (), bundled: bool = True, output_col: str = "candidates",
+                   error_col: str = "normalize_error", cache: bool = True):
+    """``df`` plus ``output_col``: each name's ranked candidates (best first, at most ``limit``), and
+    ``error_col``."""
+    if not isinstance(limit, int) or limit < 1:
+        raise ValueError(f"limit must be a positive int, not {limit!r}")
+    job = _prepare(df, tables, bundled, cache)
+    return _apply(df, name_col, lang_col, output_col, error_col, candidate_type(),
+                  lambda what: _resolve_udf(job, what, limit))
+
+
+def _apply(df, col: str, lang_col: str | None, output_col: str, error_col: str, item_type, make_udf):  # noqa: ANN001, ANN202
+    F, T = _pyspark()
+    fields = {f.name: f.dataType for f in df.schema.fields}
+    for c in (col, lang_col):
+        if c is not None and c not in fields:
+            raise ValueError(f"no column {c!r} in the DataFrame (columns: {', '.join(fields)})")
+    if lang_col is not None and not isinstance(fields[lang_col], T.StringType):
+        raise TypeError(f"lang_col {lang_col!r} must be a string column, not {fields[lang_col].simpleString()}")
+    if output_col == error_col:
+        raise ValueError("output_col and error_col must differ")
+    dtype = fields[col]
+    if isinstance(dtype, (T.StringType, T.BinaryType)):
+        values, what = F.col(col), None
+    else:  # a whole column that is not text: every row gets not_a_string, the job still runs
+        values, what = F.lit(None).cast("string"), f"column {col!r} is {dtype.simpleString()}, not a string"
+    langs = F.col(lang_col) if lang_col is not None else F.lit(None).cast("string")
+    udf = make_udf(what)
+    tmp = f"__normalizer_{os.getpid()}_{id(udf)}"
+    return (df.withColumn(tmp, udf(values, langs))
+              .withColumn(output_col, F.col(f"{tmp}.result"))
+              .withColumn(error_col, F.col(f"{tmp}.error"))
+              .drop(tmp))
+
+
+def _result_type(item_type):  # noqa: ANN001, ANN202
+    _, T = _pyspark()
+    return T.StructType([T.StructField("result", T.ArrayType(item_type)), T.StructField("error", _error_type())])
+
+
+def _normalize_udf(job: Job, what: str | None, max_text_chars: int | None):  # noqa: ANN202
+    import pandas as pd
+
+    from . import spark_worker
+
+    F, _ = _pyspark()
+
+    def normalize_batch(texts: pd.Series, langs: pd.Series) -> pd.DataFrame:
+        rows = spark_worker.normalize_rows(job, texts.tolist(), langs.tolist(), max_text_chars=max_text_chars,
+                                           column_error=what)
+        return pd.DataFrame({"result": [r[0] for r in rows], "error": [r[1] for r in rows]})
+
+    return F.pandas_udf(normalize_batch, returnType=_result_type(mention_type()))
+
+
+def _resolve_udf(job: Job, what: str | None, limit: int):  # noqa: ANN202
+    import pandas as pd
+
+    from . import spark_worker
+
+    F, _ = _pyspark()
+
+    def resolve_batch(names: pd.Series, langs: pd.Series) -> pd.DataFrame:
+        rows = spark_worker.resolve_rows(job, names.tolist(), langs.tolist(), limit=limit, column_error=what)
+        return pd.DataFrame({"result": [r[0] for r in rows], "error": [r[1] for r in rows]})
+
+    return F.pandas_udf(resolve_batch, returnType=_result_type(candidate_type()))
+
+
+# ---------------------------------------------------------------------------------------- tables and cache
+def stage_root() -> Path:
+    """Where tables are staged and compiled: ``$NORMALIZER_SPARK_STAGE``, else ``<tmp>/normalizer-spark``.  The
+    path must be the same on the driver and the executors (it is part of the cache key)."""
+    return Path(os.environ.get("NORMALIZER_SPARK_STAGE") or Path(tempfile.gettempdir()) / "normalizer-spark")
+
+
+def _prepare(df, tables: Sequence[str | Path], bundled: bool, cache: bool) -> Job:  # noqa: ANN001
+    """Stage the tables, compile them on the driver (once per session) and ship tables and cache."""
+    if isinstance(tables, (str, Path)):
+        tables = [tables]
+    sources = ([bundled_dir()] if bundled else []) + [Path(t) for t in tables]
+    for p in sources:
+        if not p.exists():
+            raise TableError([Problem(str(p), 0, "no such table file or directory")])
+    digest = _digest(sources)
+    sc = df.sparkSession.sparkContext
+    memo = (sc.applicationId, f"{digest}:{cache}")
+    with _LOCK:
+        if memo in _PREPARED:
+            return _PREPARED[memo]
+        base = stage_root() / digest
+        staged, originals = _stage(sources, base / "tables")
+        key, files = _compile(staged, originals, base / "cache") if cache else (digest, [])
+        ship = base / f"ship-{key}"
+        if not ship.is_dir():
+            tmp = Path(tempfile.mkdtemp(dir=base, prefix=".ship."))
+            _link_tree(base / "tables", tmp / "tables")
+            (tmp / "cache").mkdir()
+            for f in files:
+                _link(f, tmp / "cache" / f.name)
+            try:
+                os.rename(tmp, ship)
+            except OSError:  # another driver got there first
+                shutil.rmtree(tmp, ignore_errors=True)
+        sc.addFile(str(ship), recursive=True)
+        job = Job(key=key, tables=tuple(staged), ship=ship.name, root=str(base / "tables"), cached=cache)
+        _PREPARED[memo] = job
+        return job
+
+
+def _digest(sources: Sequence[Path]) -> str:
+    h = hashlib.sha256()
+    for i, p in enumerate(sources):
+        h.update(f"\0{i}\0{p.name}\0".encode())
+        for f in table_files([p]):
+            h.update(f"\0{f.relative_to(p) if p.is_dir() else ''}\0".encode())
+            with open(f, "rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    h.update(chunk)
+    return h.hexdigest()[:24]
+
+
+def _stage(sources: Sequence[Path], root: Path) -> tuple[list[str], dict[str, str]]:
+    """Copy each table file or directory to ``root/<i>/<name>`` (once: ``root`` is named by their content);
+    returns the staged paths and a map from staged file to original file (for error messages)."""
+    staged, originals, plan = [], {}, []
+    for i, p in enumerate(sources):
+        dest = root / str(i) / p.name
+        staged.append(str(dest))
+        for f in table_files([p]):
+            target = dest / f.relative_to(p) if p.is_dir() else dest
+            plan.append((f, target))
+            originals[str(target)] = str(f)
+    if not root.is_dir():
+        root.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=root.parent, prefix=".tables."))
+        for f, target in plan:
+            out = tmp / target.relative_to(root)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, out)
+        for i, p in enumerate(sources):  # an empty directory stays a directory
+            (tmp / str(i) / p.name).mkdir(parents=True, exist_ok=True) if p.is_dir() else None
+        try:
+            os.rename(tmp, root)
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return staged, originals
+
+
+def _compile(staged: list[str], originals: dict[str, str], cache: Path) -> tuple[str, list[Path]]:
+    """Build the Normalizer on the driver into ``cache`` (invalid tables raise here, naming the user's files),
+    warm its lazily built indexes, and return the cache key and the key's files."""
+    try:
+        n = Normalizer(staged, bundled=False, cache=cache)
+    except TableError as exc:
+        raise TableError([replace(p, file=originals.get(p.file, p.file)) for p in exc.problems]) from None
+    n.normalize(_WARM_TEXT)
+    n.resolve("Abu Bakr Baghdadi")
+    key = cache_key(table_files(staged), n.folder)
+    return key, sorted(cache.glob(f"{key}.*"))
+
+
+def _link(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
+
+
+def _link_tree(src: Path, dst: Path) -> None:
+    for p in sorted(src.rglob("*")):
+        target = dst / p.relative_to(src)
+        if p.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _link(p, target)
+
+
+
+def worker_report(spark, *, partitions: int = 2) -> list[dict]:  # noqa: ANN001
+    """What the Python workers that run a small UDF job hold, one dict per job key and worker process: ``pid``,
+    ``builds`` (Normalizers built: 1 per process and configuration), ``batches``, ``rows``, ``build_seconds``,
+    ``cache_hit`` (loaded whole from the shipped cache).  Spark hands tasks to idle workers, so with as many
+    partitions as executor cores this sees every worker of a local session; on a cluster, a sample."""
+    import json
+
+    import pandas as pd
+
+    from . import spark_worker
+
+    F, _ = _pyspark()
+
+    def report(ids: pd.Series) -> pd.Series:
+        import time
+
+        time.sleep(0.2)  # keep this worker busy, so that the other partitions go to the other idle workers
+        stats = spark_worker.worker_stats()
+        return pd.Series([json.dumps({"pid": os.getpid(), "stats": stats})] * len(ids))
+
+    udf = F.pandas_udf(report, returnType="string")
+    rows = spark.range(partitions, numPartitions=partitions).select(udf("id").alias("r")).collect()
+    seen = {r.r for r in rows}
+    out = []
+    for raw in sorted(seen):
+        d = json.loads(raw)
+        out += [{"key": k, **v} for k, v in d["stats"].items()]
+    return out
