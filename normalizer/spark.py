@@ -32,14 +32,13 @@ from pathlib import Path
 
 from .cache import cache_key, table_files
 from .pipeline import Normalizer
-from .spark_worker import Job
+from .spark_worker import Job, warm
 from .tables import Problem, TableError, bundled_dir
 
 __all__ = ["normalize_column", "resolve_column", "mention_type", "candidate_type"]
 
 _LOCK = threading.Lock()
 _PREPARED: dict[tuple[str, str], Job] = {}  # (application id, tables digest) -> Job: prepared once per session
-_WARM_TEXT = "Abu Bakr al-Baghdadi and Recep Tayyip Erdogan met in Ankara."  # builds the variant index
 
 
 def _pyspark():  # noqa: ANN202
@@ -250,8 +249,7 @@ def _compile(staged: list[str], originals: dict[str, str], cache: Path) -> tuple
         n = Normalizer(staged, bundled=False, cache=cache)
     except TableError as exc:
         raise TableError([replace(p, file=originals.get(p.file, p.file)) for p in exc.problems]) from None
-    n.normalize(_WARM_TEXT)
-    n.resolve("Abu Bakr Baghdadi")
+    warm(n)
     key = cache_key(table_files(staged), n.folder)
     return key, sorted(cache.glob(f"{key}.*"))
 
@@ -277,7 +275,7 @@ def _link_tree(src: Path, dst: Path) -> None:
 def worker_report(spark, *, partitions: int = 2) -> list[dict]:  # noqa: ANN001
     """What the Python workers that run a small UDF job hold, one dict per job key and worker process: ``pid``,
     ``builds`` (Normalizers built: 1 per process and configuration), ``batches``, ``rows``, ``build_seconds``,
-    ``cache_hit`` (loaded whole from the shipped cache).  Spark hands tasks to idle workers, so with as many
+    ``cache_hit`` (True: loaded whole from the shipped cache; else the cache files the worker had to write).  Spark hands tasks to idle workers, so with as many
     partitions as executor cores this sees every worker of a local session; on a cluster, a sample."""
     import json
 

@@ -48,18 +48,23 @@ class Job:
 
 # ------------------------------------------------------------------------------------ one Normalizer per process
 _LOCK = threading.Lock()
-_NORMALIZERS: dict[Job, Normalizer] = {}
+_NORMALIZERS: dict[Job, Normalizer] = {}  # most recently used last
+KEEP = int(os.environ.get("NORMALIZER_SPARK_KEEP", "2"))  # Normalizers kept per process (a 1M-alias one: ~0.4 GB)
 _STATS: dict[str, dict[str, Any]] = {}  # per Job.key: builds, batches, rows, build seconds, cache hit
 
 
 def normalizer_for(job: Job) -> Normalizer:
     """This process's Normalizer for ``job``: built on the first batch, reused by every later batch and task."""
     n = _NORMALIZERS.get(job)
-    if n is not None:
+    if n is not None and next(reversed(_NORMALIZERS)) == job:
         return n
     with _LOCK:
-        n = _NORMALIZERS.get(job)
-        if n is None:
+        n = _NORMALIZERS.pop(job, None)
+        if n is not None:
+            _NORMALIZERS[job] = n  # now the most recently used
+        else:
+            while len(_NORMALIZERS) >= max(1, KEEP):  # another configuration's Normalizer makes room
+                _NORMALIZERS.pop(next(iter(_NORMALIZERS)))
             t0 = time.perf_counter()
             n, hit = _build(job)
             _NORMALIZERS[job] = n
@@ -81,8 +86,9 @@ def _stats(job: Job) -> dict[str, Any]:
                                        "build_seconds": None, "cache_hit": None})
 
 
-def _build(job: Job) -> tuple[Normalizer, bool | None]:
-    """The Normalizer and whether it was loaded whole from the shipped cache (None: nothing was shipped)."""
+def _build(job: Job) -> tuple[Normalizer, bool | list[str] | None]:
+    """The Normalizer and whether it was loaded whole from the shipped cache: True, or the cache files this
+    worker had to write (None: nothing was shipped)."""
     if job.ship is None:
         return Normalizer(list(job.tables), bundled=False), None
     shipped = _shipped_dir(job.ship)
@@ -91,8 +97,16 @@ def _build(job: Job) -> tuple[Normalizer, bool | None]:
         return Normalizer(tables, bundled=False, cache=False), False
     cache = shipped / "cache"
     before = _listing(cache)
-    n = Normalizer(tables, bundled=False, cache=cache)
-    return n, before == _listing(cache)  # nothing written: every index came from the shipped files
+    n = warm(Normalizer(tables, bundled=False, cache=cache))
+    written = sorted(set(_listing(cache)) - set(before))
+    return n, True if not written else [name for name, _ in written]  # True: every index came from the shipped files
+
+
+def warm(n: Normalizer) -> Normalizer:
+    """Load (or build and cache) the indexes that normalize() and resolve() build on first use."""
+    n.normalize("Abu Bakr al-Baghdadi and Recep Tayyip Erdogan met in Ankara.")  # the variant index
+    n.resolve("Abu Bakr Baghdadi")  # the fuzzy index
+    return n
 
 
 def _shipped_dir(name: str) -> Path:
@@ -158,7 +172,7 @@ def normalize_rows(job: Job, texts: Sequence[object], langs: Sequence[object], *
     ``column_error``: the whole column is not text (every row gets it as a ``not_a_string`` error)."""
     n = normalizer_for(job)
     out: list[Row] = []
-    for text, lang in zip(texts, langs):
+    for text, lang in zip(texts, langs, strict=True):
         if column_error is not None:
             out.append((None, {"code": "not_a_string", "message": column_error}))
             continue
@@ -193,7 +207,7 @@ def resolve_rows(job: Job, names: Sequence[object], langs: Sequence[object], *, 
     """One (candidates, error) pair per name, in order."""
     n = normalizer_for(job)
     out: list[Row] = []
-    for name, lang in zip(names, langs):
+    for name, lang in zip(names, langs, strict=True):
         err = _bad_value(name, "name") if column_error is None else {"code": "not_a_string", "message": column_error}
         if err is not None:
             out.append((None, err))

@@ -6,12 +6,13 @@ Without Java or pyspark these tests skip, unless NORMALIZER_REQUIRE_SPARK=1 (set
 import json
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from normalizer import Normalizer, TableError
+from normalizer import TableError
 
 pytestmark = pytest.mark.spark
 REQUIRE = os.environ.get("NORMALIZER_REQUIRE_SPARK") == "1"
@@ -65,8 +66,30 @@ def _full(d: dict) -> dict:
     return {"inflected": False, "ambiguous": False, "candidates": [], **d}
 
 
-def _library(n: Normalizer, text: str, lang: str | None = None) -> list[dict]:
-    return [_full(m.to_dict()) for m in n.normalize(text, lang).mentions]
+_LIBRARY = """
+import json, sys
+from normalizer import Normalizer
+req = json.load(sys.stdin)
+n = Normalizer(req["tables"], bundled=req["bundled"])
+if req["kind"] == "normalize":
+    out = [[m.to_dict() for m in n.normalize(text, lang).mentions] for text, lang in req["items"]]
+else:
+    out = [[c.to_dict(features=False) for c in n.resolve(name, limit=req["limit"])] for name in req["items"]]
+json.dump(out, sys.stdout)
+"""
+
+
+def _library(kind: str, items: list, *, tables=(), bundled: bool = True, limit: int = 5) -> list:  # noqa: ANN001
+    """The library's answers, computed in a fresh process with the Python workers' hash seed (Spark gives its
+    workers PYTHONHASHSEED, "0" unless the driver has one): resolve()'s ranking of near ties depends on set
+    order, so a process with another seed can rank them differently."""
+    req = {"kind": kind, "items": items, "tables": [str(t) for t in tables], "bundled": bundled, "limit": limit}
+    env = {**os.environ, "PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "0")}
+    proc = subprocess.run([sys.executable, "-c", _LIBRARY], input=json.dumps(req), capture_output=True, text=True,
+                          env=env, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    return [[_full(m) for m in ms] for ms in out] if kind == "normalize" else out
 
 
 def _dev_texts() -> list[dict]:
@@ -92,8 +115,7 @@ def test_identity_with_library_bundled_tables(spark):  # noqa: ANN001
     got = out.collect()
     assert all(r.normalize_error is None for r in got)
     got = {r["id"]: [m.asDict(recursive=True) for m in r.mentions] for r in got}
-    n = Normalizer()
-    want = {r["id"]: _library(n, r["text"]) for r in rows}
+    want = dict(zip([r["id"] for r in rows], _library("normalize", [(r["text"], None) for r in rows]), strict=True))
     assert sum(map(len, want.values())) > 200  # the dev texts are full of names: a real comparison
     for rid in want:  # same mentions, same order, same offsets
         assert got[rid] == want[rid], rid
@@ -105,8 +127,8 @@ def test_identity_with_library_user_table_and_lang(spark):  # noqa: ANN001
     rows, tables = _dev_texts(), [_eval_file("dev", "user_table.yaml"), _eval_file("dev-beat2", "user_table.yaml")]
     df = spark.createDataFrame(rows, "id string, lang string, text string").repartition(2)
     got = _by_id(normalize_column(df, "text", lang_col="lang", tables=tables, bundled=False))
-    n = Normalizer(tables, bundled=False)
-    want = {r["id"]: _library(n, r["text"], r["lang"]) for r in rows}
+    lib = _library("normalize", [(r["text"], r["lang"]) for r in rows], tables=tables, bundled=False)
+    want = dict(zip([r["id"] for r in rows], lib, strict=True))
     assert sum(map(len, want.values())) > 100
     assert any(m["method"] not in ("exact", "folded") for ms in want.values() for m in ms)  # variants too
     assert got == want
@@ -121,8 +143,7 @@ def test_resolve_column_gives_the_library_candidates(spark):  # noqa: ANN001
     df = spark.createDataFrame([(i, q) for i, q in enumerate(queries)], "id int, name string").repartition(2)
     out = resolve_column(df, "name", limit=3, tables=[table], bundled=False, output_col="candidates").collect()
     got = {r.id: [c.asDict() for c in r.candidates] for r in out}
-    n = Normalizer([table], bundled=False)
-    want = {i: [c.to_dict(features=False) for c in n.resolve(q, limit=3)] for i, q in enumerate(queries)}
+    want = dict(enumerate(_library("resolve", queries, tables=[table], bundled=False, limit=3)))
     assert len(got) == len(queries) and all(r.normalize_error is None for r in out)
     assert sum(1 for c in want.values() if c) > len(queries) // 2
     assert got == want
@@ -139,13 +160,13 @@ def test_bad_rows_get_normalize_error_and_the_others_their_mentions(spark):  # n
     rows = [(0, good[0]), (1, None), (2, "Turkey " * 40), (3, good[1]), (4, good[2])]
     df = spark.createDataFrame(rows, "id int, text string").coalesce(1)  # one partition, one batch of 4 + 1
     got = {r.id: r for r in normalize_column(df, "text", max_text_chars=100).collect()}
-    n = Normalizer()
+    lib = dict(zip((0, 3, 4), _library("normalize", [(t, None) for t in good]), strict=True))
     assert got[1].normalize_error.asDict() == {"code": "not_a_string", "message": "text is null, not a string"}
     assert got[1].mentions is None
     assert got[2].normalize_error.code == "text_too_long" and got[2].mentions is None
-    for i, text in ((0, good[0]), (3, good[1]), (4, good[2])):
+    for i in (0, 3, 4):
         assert got[i].normalize_error is None
-        assert [m.asDict(recursive=True) for m in got[i].mentions] == _library(n, text) != []
+        assert [m.asDict(recursive=True) for m in got[i].mentions] == lib[i] != []
 
     # over the library's own limit: built in the JVM (no 50 MB from the driver), only the error comes back
     big = spark.range(1).select(F.lit(7).alias("id"), F.repeat(F.lit("a"), MAX_TEXT_CHARS + 1).alias("text"))
