@@ -12,8 +12,8 @@ Needs the spark and bench extras (pip install -e '.[spark,bench]') and Java. Mea
 * records/s: the JSONL read with ``spark.read.json`` (explicit schema: no inference pass) and written with
   ``.write.json``, against the CLI reading it and writing JSONL to /dev/null; runs alternate (CLI, Spark, ...).
   CPU seconds: the CLI's own rusage; for Spark the JVM and its Python workers (psutil, the process tree);
-* ``--transports``: the same job through ``mapInPandas`` and ``mapInArrow`` (the whole row crosses to Python)
-  instead of the pandas UDF (only the text column does);
+* ``--transports``: the same job through a pandas UDF (where Arrow UDFs exist), ``mapInPandas`` and
+  ``mapInArrow`` (the whole row crosses to Python and back) instead of the Arrow UDF (only the text column does);
 * executor RSS: each Python worker process holds one Normalizer; with the bundled tables, then in a new session
   with bundled + the 1M-alias table of ``benchmarks/generate.py`` (``--big``).
 """
@@ -93,13 +93,18 @@ def run_cli(path: Path, tables: list[str]) -> dict[str, float]:
 
 
 def run_spark(spark, path: Path, tables: list[str], transport: str = "udf") -> dict[str, float]:  # noqa: ANN001
+    from normalizer import spark as nzs
     from normalizer.spark import normalize_column
 
     out_dir = Path(tempfile.mkdtemp(prefix="bench-spark-out-"))
     cpu0, t0 = tree_cpu(), time.perf_counter()
     df = spark.read.schema(SCHEMA).json(str(path))
-    out = normalize_column(df, "text", tables=tables) if transport == "udf" else _map_transport(df, tables, transport)
-    out.write.mode("overwrite").json(str(out_dir / "o"))
+    nzs._PANDAS_UDF = transport == "pandas-udf"
+    try:
+        out = normalize_column(df, "text", tables=tables) if "udf" in transport else _map_transport(df, tables, transport)
+        out.write.mode("overwrite").json(str(out_dir / "o"))
+    finally:
+        nzs._PANDAS_UDF = False
     res = {"wall": time.perf_counter() - t0, "cpu": tree_cpu() - cpu0}
     shutil.rmtree(out_dir, ignore_errors=True)
     return res
@@ -174,8 +179,13 @@ def main() -> None:
     say("")
     say("| run | tool | wall s | records/s | CPU s | CPU ms / record |")
     say("|---|---|---|---|---|---|")
-    tools = [("CLI --workers 2", lambda: run_cli(path, [])), ("Spark local[2], pandas UDF", lambda: run_spark(spark, path, []))]
+    from pyspark.sql import functions
+
+    udf = "Arrow UDF" if hasattr(functions, "arrow_udf") else "pandas UDF"
+    tools = [("CLI --workers 2", lambda: run_cli(path, [])), (f"Spark local[2], {udf}", lambda: run_spark(spark, path, []))]
     if args.transports:
+        if udf == "Arrow UDF":
+            tools.append(("Spark local[2], pandas UDF", lambda: run_spark(spark, path, [], "pandas-udf")))
         tools += [("Spark local[2], mapInPandas", lambda: run_spark(spark, path, [], "pandas")),
                   ("Spark local[2], mapInArrow", lambda: run_spark(spark, path, [], "arrow"))]
     for i in range(args.repeat):
@@ -187,16 +197,24 @@ def main() -> None:
     say("")
     say(f"- RSS, bundled tables: Python workers {', '.join(f'{w:.0f}' for w in rss['workers'])} MB; "
         f"JVM {rss['jvm']:.0f} MB")
-    spark.stop()
+    spark.stop()  # the JVM stays (py4j keeps it for this process): the next session starts in it
     if args.big != "none":
         from generate import generate
 
         table = str(generate(args.big)["aliases"])
         spark, startup = start_session(max(1 << 20, path.stat().st_size // 8))
         fb = first_batch(spark, [table])
+        from normalizer.spark import normalize_column
+
+        some = spark.read.schema(SCHEMA).json(str(path)).limit(2000).repartition(2).cache()
+        some.count()
+        t0 = time.perf_counter()
+        normalize_column(some, "text", tables=[table]).write.format("noop").mode("overwrite").save()
+        wall = time.perf_counter() - t0
         rss = worker_rss()
-        say(f"- bundled + {args.big} aliases ({Path(table).stat().st_size / 1e6:.0f} MB TSV), new session "
+        say(f"- bundled + {args.big} aliases ({Path(table).stat().st_size / 1e6:.0f} MB TSV), new session in the same JVM "
             f"(start-up {startup:.1f} s): first batch {fb['driver']:.1f} s on the driver + {fb['job']:.1f} s job; "
+            f"2,000 records in 2 partitions {wall:.1f} s ({2000 / wall:,.0f} records/s, variant and fuzzy passes on); "
             f"Python workers {', '.join(f'{w:.0f}' for w in rss['workers'])} MB; JVM {rss['jvm']:.0f} MB")
         spark.stop()
     if args.out:

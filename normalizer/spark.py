@@ -17,8 +17,8 @@ How it runs (see README "Spark"): the tables are copied to a content-addressed s
 once on the driver into a compiled-table cache (:mod:`normalizer.cache`, with the variant and fuzzy indexes);
 tables and cache are shipped with ``SparkContext.addFile``; each Python worker process builds one Normalizer from
 them on its first batch (a load, not a build: ~0.1 s for the bundled tables) and keeps it for every later batch
-and task (:mod:`normalizer.spark_worker`).  The work is an Arrow-backed pandas UDF over the text (and language)
-column only: the DataFrame's other columns never leave the JVM.
+and task (:mod:`normalizer.spark_worker`).  The work is a batch UDF over the text (and language) column only, an
+Arrow UDF on pyspark 4.1+ (a pandas UDF before): the DataFrame's other columns never leave the JVM.
 """
 
 import hashlib
@@ -28,6 +28,7 @@ import tempfile
 import threading
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from .cache import cache_key, table_files
@@ -39,6 +40,7 @@ __all__ = ["normalize_column", "resolve_column", "mention_type", "candidate_type
 
 _LOCK = threading.Lock()
 _PREPARED: dict[tuple[str, str], Job] = {}  # (application id, tables digest) -> Job: prepared once per session
+_PANDAS_UDF = False  # True: a pandas UDF even where Arrow UDFs exist (benchmarks/bench_spark.py compares them)
 
 
 def _pyspark():  # noqa: ANN202
@@ -134,32 +136,43 @@ def _result_type(item_type):  # noqa: ANN001, ANN202
 
 
 def _normalize_udf(job: Job, what: str | None, max_text_chars: int | None):  # noqa: ANN202
-    import pandas as pd
-
     from . import spark_worker
 
-    F, _ = _pyspark()
-
-    def normalize_batch(texts: pd.Series, langs: pd.Series) -> pd.DataFrame:
-        rows = spark_worker.normalize_rows(job, texts.tolist(), langs.tolist(), max_text_chars=max_text_chars,
-                                           column_error=what)
-        return pd.DataFrame({"result": [r[0] for r in rows], "error": [r[1] for r in rows]})
-
-    return F.pandas_udf(normalize_batch, returnType=_result_type(mention_type()))
+    rows = partial(spark_worker.normalize_rows, job, max_text_chars=max_text_chars, column_error=what)
+    return _batch_udf(rows, mention_type())
 
 
 def _resolve_udf(job: Job, what: str | None, limit: int):  # noqa: ANN202
-    import pandas as pd
-
     from . import spark_worker
 
-    F, _ = _pyspark()
+    return _batch_udf(partial(spark_worker.resolve_rows, job, limit=limit, column_error=what), candidate_type())
 
-    def resolve_batch(names: pd.Series, langs: pd.Series) -> pd.DataFrame:
-        rows = spark_worker.resolve_rows(job, names.tolist(), langs.tolist(), limit=limit, column_error=what)
-        return pd.DataFrame({"result": [r[0] for r in rows], "error": [r[1] for r in rows]})
 
-    return F.pandas_udf(resolve_batch, returnType=_result_type(candidate_type()))
+def _batch_udf(rows, item_type):  # noqa: ANN001, ANN202
+    """A UDF of (values, langs) giving struct<result: array<item_type>, error>, a batch at a time: an Arrow UDF
+    where pyspark has them (4.1+: no pandas on the way), else a pandas UDF.  ``rows(values, langs)`` is the work
+    (:mod:`normalizer.spark_worker`): one (result, error) pair per value."""
+    F, T = _pyspark()
+    rtype = _result_type(item_type)
+    if hasattr(F, "arrow_udf") and not _PANDAS_UDF:
+        import pyarrow as pa
+        from pyspark.sql.pandas.types import to_arrow_type
+
+        result_t, error_t = to_arrow_type(T.ArrayType(item_type)), to_arrow_type(_error_type())
+
+        def arrow_batch(values: pa.Array, langs: pa.Array) -> pa.Array:
+            out = rows(values.to_pylist(), langs.to_pylist())
+            return pa.StructArray.from_arrays([pa.array([r[0] for r in out], result_t),
+                                               pa.array([r[1] for r in out], error_t)], names=["result", "error"])
+
+        return F.arrow_udf(arrow_batch, returnType=rtype)
+    import pandas as pd
+
+    def pandas_batch(values: pd.Series, langs: pd.Series) -> pd.DataFrame:
+        out = rows(values.tolist(), langs.tolist())
+        return pd.DataFrame({"result": [r[0] for r in out], "error": [r[1] for r in out]})
+
+    return F.pandas_udf(pandas_batch, returnType=rtype)
 
 
 # ---------------------------------------------------------------------------------------- tables and cache

@@ -245,3 +245,20 @@ def _ship_key(stage: Path) -> str:
     ships = [p.name for p in stage.iterdir() if p.name.startswith("ship-")]
     assert len(ships) == 1
     return ships[0][len("ship-"):]
+
+
+@pytest.mark.parametrize("required", [True, False])
+def test_missing_java_fails_when_required_else_skips(tmp_path, required):  # noqa: ANN001
+    """What CI relies on: with NORMALIZER_REQUIRE_SPARK=1 a machine without Java fails these tests."""
+    env = {k: v for k, v in os.environ.items() if k not in ("JAVA_HOME", "NORMALIZER_REQUIRE_SPARK")}
+    env["PATH"] = str(tmp_path)  # no java on it (the interpreter is called by its full path)
+    if required:
+        env["NORMALIZER_REQUIRE_SPARK"] = "1"
+    test = f"{Path(__file__).resolve()}::test_bad_arguments_fail_on_the_driver"
+    proc = subprocess.run([sys.executable, "-m", "pytest", test, "-p", "no:cacheprovider", "-rfs"], env=env,
+                          capture_output=True, text=True, timeout=300, cwd=Path(__file__).resolve().parents[1])
+    assert "no Java runtime" in proc.stdout, proc.stdout[-2000:]
+    if required:
+        assert proc.returncode == 1 and "1 error" in proc.stdout, proc.stdout[-2000:]
+    else:
+        assert proc.returncode == 0 and "1 skipped" in proc.stdout, proc.stdout[-2000:]
