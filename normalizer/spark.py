@@ -191,7 +191,11 @@ def _prepare(df, tables: Sequence[str | Path], bundled: bool, cache: bool) -> Jo
         if not p.exists():
             raise TableError([Problem(str(p), 0, "no such table file or directory")])
     digest = _digest(sources)
-    sc = df.sparkSession.sparkContext
+    try:
+        sc = df.sparkSession.sparkContext
+    except Exception as exc:  # noqa: BLE001 - Spark Connect has no SparkContext to ship files with
+        raise NotImplementedError("normalizer.spark needs a classic Spark session (SparkContext.addFile ships the "
+                                  "tables); Spark Connect is not supported") from exc
     memo = (sc.applicationId, f"{digest}:{cache}")
     with _LOCK:
         if memo in _PREPARED:

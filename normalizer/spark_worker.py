@@ -98,8 +98,11 @@ def _build(job: Job) -> tuple[Normalizer, bool | list[str] | None]:
     cache = shipped / "cache"
     before = _listing(cache)
     n = warm(Normalizer(tables, bundled=False, cache=cache))
-    written = sorted(set(_listing(cache)) - set(before))
-    return n, True if not written else [name for name, _ in written]  # True: every index came from the shipped files
+    written = [name for name, _ in sorted(set(_listing(cache)) - set(before))]
+    if written:  # e.g. another normalizer version or Python on the executors than on the driver: slow, not wrong
+        warnings.warn(f"normalizer.spark: the shipped compiled tables do not fit this worker (same normalizer and "
+                      f"Python as the driver?); built {', '.join(written)} here", stacklevel=2)
+    return n, True if not written else written  # True: every index came from the shipped files
 
 
 def warm(n: Normalizer) -> Normalizer:
