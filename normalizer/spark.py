@@ -89,9 +89,9 @@ def normalize_column(df, text_col: str, *, lang_col: str | None = None, tables: 
     ships only the tables: each Python worker then builds the Normalizer itself."""
     if max_text_chars is not None and max_text_chars < 0:
         raise ValueError("max_text_chars must be >= 0 or None")
-    job = _prepare(df, tables, bundled, cache)
-    return _apply(df, text_col, lang_col, output_col, error_col, mention_type(),
-                  lambda what: _normalize_udf(job, what, max_text_chars))
+    values, langs, what = _inputs(df, text_col, lang_col, output_col, error_col)
+    udf = _normalize_udf(_prepare(df, tables, bundled, cache), what, max_text_chars)
+    return _attach(df, udf(values, langs), output_col, error_col)
 
 
 def resolve_column(df, name_col: str, *, limit: int = 5, lang_col: str | None = None,  # noqa: ANN001, ANN201
@@ -101,12 +101,14 @@ def resolve_column(df, name_col: str, *, limit: int = 5, lang_col: str | None = 
     ``error_col``."""
     if not isinstance(limit, int) or limit < 1:
         raise ValueError(f"limit must be a positive int, not {limit!r}")
-    job = _prepare(df, tables, bundled, cache)
-    return _apply(df, name_col, lang_col, output_col, error_col, candidate_type(),
-                  lambda what: _resolve_udf(job, what, limit))
+    values, langs, what = _inputs(df, name_col, lang_col, output_col, error_col)
+    udf = _resolve_udf(_prepare(df, tables, bundled, cache), what, limit)
+    return _attach(df, udf(values, langs), output_col, error_col)
 
 
-def _apply(df, col: str, lang_col: str | None, output_col: str, error_col: str, item_type, make_udf):  # noqa: ANN001, ANN202
+def _inputs(df, col: str, lang_col: str | None, output_col: str, error_col: str):  # noqa: ANN001, ANN202
+    """The UDF's input columns, checked on the driver before anything is built; ``what``: why every row of a
+    column that is not text fails (None for a string or binary column)."""
     F, T = _pyspark()
     fields = {f.name: f.dataType for f in df.schema.fields}
     for c in (col, lang_col):
@@ -118,15 +120,20 @@ def _apply(df, col: str, lang_col: str | None, output_col: str, error_col: str, 
         raise ValueError("output_col and error_col must differ")
     dtype = fields[col]
     if isinstance(dtype, (T.StringType, T.BinaryType)):
-        values, what = F.col(col), None
+        values, what = df[col], None
     else:  # a whole column that is not text: every row gets not_a_string, the job still runs
         values, what = F.lit(None).cast("string"), f"column {col!r} is {dtype.simpleString()}, not a string"
-    langs = F.col(lang_col) if lang_col is not None else F.lit(None).cast("string")
-    udf = make_udf(what)
-    tmp = f"__normalizer_{os.getpid()}_{id(udf)}"
-    return (df.withColumn(tmp, udf(values, langs))
-              .withColumn(output_col, F.col(f"{tmp}.result"))
-              .withColumn(error_col, F.col(f"{tmp}.error"))
+    langs = df[lang_col] if lang_col is not None else F.lit(None).cast("string")
+    return values, langs, what
+
+
+def _attach(df, result, output_col: str, error_col: str):  # noqa: ANN001, ANN202
+    """``df`` with the UDF's struct split into the output and error columns (the UDF runs once per row)."""
+    F, _ = _pyspark()
+    tmp = f"__normalizer_{os.getpid()}_{id(result)}"
+    return (df.withColumn(tmp, result)
+              .withColumn(output_col, F.col(tmp).getField("result"))
+              .withColumn(error_col, F.col(tmp).getField("error"))
               .drop(tmp))
 
 

@@ -262,3 +262,21 @@ def test_missing_java_fails_when_required_else_skips(tmp_path, required):  # noq
         assert proc.returncode == 1 and "1 error" in proc.stdout, proc.stdout[-2000:]
     else:
         assert proc.returncode == 0 and "1 skipped" in proc.stdout, proc.stdout[-2000:]
+
+
+def test_table_directory_without_cache(spark, tmp_path):  # noqa: ANN001
+    """A directory of tables (YAML and TSV, read recursively) is shipped as it is; cache=False: each worker
+    builds its Normalizer from the shipped tables."""
+    from normalizer.spark import normalize_column, worker_report
+
+    (tmp_path / "t" / "sub").mkdir(parents=True)
+    (tmp_path / "t" / "orgs.yaml").write_text(
+        "entities:\n  - id: org:lantern\n    type: organization\n    name: Lantern Aid\n", encoding="utf-8")
+    (tmp_path / "t" / "sub" / "people.tsv").write_text(
+        "id\talias\tlang\ttype\tname\nper:oduya\tMarit Oduya\tund\tperson\tMarit Oduya\n", encoding="utf-8")
+    df = spark.createDataFrame([(1, "Marit Oduya joined Lantern Aid in 2019.")], "id int, text string")
+    row = normalize_column(df, "text", tables=[tmp_path / "t"], bundled=False, cache=False).collect()[0]
+    assert [(m.text, m.start, m.end, m.id) for m in row.mentions] == [
+        ("Marit Oduya", 0, 11, "per:oduya"), ("Lantern Aid", 19, 30, "org:lantern")]
+    built = [w for w in worker_report(spark) if w["cache_hit"] is False]
+    assert built and all(w["builds"] == 1 for w in built)
