@@ -21,22 +21,18 @@ and task (:mod:`normalizer.spark_worker`).  The work is a batch UDF over the tex
 Arrow UDF on pyspark 4.1+ (a pandas UDF before): the DataFrame's other columns never leave the JVM.
 """
 
-import hashlib
 import os
-import shutil
-import tempfile
 import threading
 from collections.abc import Sequence
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from .cache import cache_key, table_files
-from .pipeline import Normalizer
-from .spark_worker import Job, warm
+from . import spark_stage
+from .spark_stage import stage_root
+from .spark_worker import Job
 from .tables import Problem, TableError, bundled_dir
 
-__all__ = ["normalize_column", "resolve_column", "mention_type", "candidate_type"]
+__all__ = ["candidate_type", "mention_type", "normalize_column", "resolve_column", "stage_root", "worker_report"]
 
 _LOCK = threading.Lock()
 _PREPARED: dict[tuple[str, str], Job] = {}  # (application id, tables digest) -> Job: prepared once per session
@@ -183,12 +179,6 @@ def _batch_udf(rows, item_type):  # noqa: ANN001, ANN202
 
 
 # ---------------------------------------------------------------------------------------- tables and cache
-def stage_root() -> Path:
-    """Where tables are staged and compiled: ``$NORMALIZER_SPARK_STAGE``, else ``<tmp>/normalizer-spark``.  The
-    path must be the same on the driver and the executors (it is part of the cache key)."""
-    return Path(os.environ.get("NORMALIZER_SPARK_STAGE") or Path(tempfile.gettempdir()) / "normalizer-spark")
-
-
 def _prepare(df, tables: Sequence[str | Path], bundled: bool, cache: bool) -> Job:  # noqa: ANN001
     """Stage the tables, compile them on the driver (once per session) and ship tables and cache."""
     if isinstance(tables, (str, Path)):
@@ -197,7 +187,7 @@ def _prepare(df, tables: Sequence[str | Path], bundled: bool, cache: bool) -> Jo
     for p in sources:
         if not p.exists():
             raise TableError([Problem(str(p), 0, "no such table file or directory")])
-    digest = _digest(sources)
+    digest = spark_stage.digest(sources)
     try:
         sc = df.sparkSession.sparkContext
     except Exception as exc:  # noqa: BLE001 - Spark Connect has no SparkContext to ship files with
@@ -207,93 +197,14 @@ def _prepare(df, tables: Sequence[str | Path], bundled: bool, cache: bool) -> Jo
     with _LOCK:
         if memo in _PREPARED:
             return _PREPARED[memo]
-        base = stage_root() / digest
-        staged, originals = _stage(sources, base / "tables")
-        key, files = _compile(staged, originals, base / "cache") if cache else (digest, [])
-        ship = base / f"ship-{key}"
-        if not ship.is_dir():
-            tmp = Path(tempfile.mkdtemp(dir=base, prefix=".ship."))
-            _link_tree(base / "tables", tmp / "tables")
-            (tmp / "cache").mkdir()
-            for f in files:
-                _link(f, tmp / "cache" / f.name)
-            try:
-                os.rename(tmp, ship)
-            except OSError:  # another driver got there first
-                shutil.rmtree(tmp, ignore_errors=True)
+        base = spark_stage.stage_root() / digest
+        staged, originals = spark_stage.stage(sources, base / "tables")
+        key, files = spark_stage.compile_tables(staged, originals, base / "cache") if cache else (digest, [])
+        ship = spark_stage.ship_dir(base, key, files)
         sc.addFile(str(ship), recursive=True)
         job = Job(key=key, tables=tuple(staged), ship=ship.name, root=str(base / "tables"), cached=cache)
         _PREPARED[memo] = job
         return job
-
-
-def _digest(sources: Sequence[Path]) -> str:
-    h = hashlib.sha256()
-    for i, p in enumerate(sources):
-        h.update(f"\0{i}\0{p.name}\0".encode())
-        for f in table_files([p]):
-            h.update(f"\0{f.relative_to(p) if p.is_dir() else ''}\0".encode())
-            with open(f, "rb") as fh:
-                while chunk := fh.read(1 << 20):
-                    h.update(chunk)
-    return h.hexdigest()[:24]
-
-
-def _stage(sources: Sequence[Path], root: Path) -> tuple[list[str], dict[str, str]]:
-    """Copy each table file or directory to ``root/<i>/<name>`` (once: ``root`` is named by their content);
-    returns the staged paths and a map from staged file to original file (for error messages)."""
-    staged, originals, plan = [], {}, []
-    for i, p in enumerate(sources):
-        dest = root / str(i) / p.name
-        staged.append(str(dest))
-        for f in table_files([p]):
-            target = dest / f.relative_to(p) if p.is_dir() else dest
-            plan.append((f, target))
-            originals[str(target)] = str(f)
-    if not root.is_dir():
-        root.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=root.parent, prefix=".tables."))
-        for f, target in plan:
-            out = tmp / target.relative_to(root)
-            out.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(f, out)
-        for i, p in enumerate(sources):  # an empty directory stays a directory
-            (tmp / str(i) / p.name).mkdir(parents=True, exist_ok=True) if p.is_dir() else None
-        try:
-            os.rename(tmp, root)
-        except OSError:
-            shutil.rmtree(tmp, ignore_errors=True)
-    return staged, originals
-
-
-def _compile(staged: list[str], originals: dict[str, str], cache: Path) -> tuple[str, list[Path]]:
-    """Build the Normalizer on the driver into ``cache`` (invalid tables raise here, naming the user's files),
-    warm its lazily built indexes, and return the cache key and the key's files."""
-    try:
-        n = Normalizer(staged, bundled=False, cache=cache)
-    except TableError as exc:
-        raise TableError([replace(p, file=originals.get(p.file, p.file)) for p in exc.problems]) from None
-    warm(n)
-    key = cache_key(table_files(staged), n.folder)
-    return key, sorted(cache.glob(f"{key}.*"))
-
-
-def _link(src: Path, dst: Path) -> None:
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copyfile(src, dst)
-
-
-def _link_tree(src: Path, dst: Path) -> None:
-    for p in sorted(src.rglob("*")):
-        target = dst / p.relative_to(src)
-        if p.is_dir():
-            target.mkdir(parents=True, exist_ok=True)
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _link(p, target)
-
 
 
 def worker_report(spark, *, partitions: int = 2) -> list[dict]:  # noqa: ANN001
