@@ -104,4 +104,8 @@ def ship_dir(base: Path, key: str, cache_files: Sequence[Path]) -> Path:
             os.rename(tmp, ship)
         except OSError:  # another driver got there first
             shutil.rmtree(tmp, ignore_errors=True)
+    for old in base.glob("ship-*"):  # keys the cache has pruned (older code): their hard links would keep the space
+        key_of = old.name[len("ship-"):]
+        if old != ship and key_of != base.name and not (base / "cache" / f"{key_of}.nzc").exists():
+            shutil.rmtree(old, ignore_errors=True)
     return ship

@@ -280,3 +280,20 @@ def test_table_directory_without_cache(spark, tmp_path):  # noqa: ANN001
         ("Marit Oduya", 0, 11, "per:oduya"), ("Lantern Aid", 19, 30, "org:lantern")]
     built = [w for w in worker_report(spark) if w["cache_hit"] is False]
     assert built and all(w["builds"] == 1 for w in built)
+
+
+def test_ship_dir_links_tables_and_cache_and_drops_pruned_keys(tmp_path):  # noqa: ANN001
+    from normalizer.spark_stage import ship_dir
+
+    base = tmp_path / "0123abcd"
+    (base / "tables" / "0").mkdir(parents=True)
+    (base / "tables" / "0" / "t.yaml").write_text("entities: []\n", encoding="utf-8")
+    (base / "cache").mkdir()
+    for name in ("new.nzc", "new.fuzzy_index-v2.nzc", "other.nzc"):
+        (base / "cache" / name).write_bytes(b"x")
+    for key in ("old", "other", base.name):  # old: pruned from the cache; other: still cached; base.name: cache=False
+        (base / f"ship-{key}").mkdir()
+    ship = ship_dir(base, "new", sorted((base / "cache").glob("new.*")))
+    assert sorted(p.relative_to(ship).as_posix() for p in ship.rglob("*") if p.is_file()) == [
+        "cache/new.fuzzy_index-v2.nzc", "cache/new.nzc", "tables/0/t.yaml"]
+    assert sorted(p.name for p in base.glob("ship-*")) == sorted(["ship-new", "ship-other", f"ship-{base.name}"])
