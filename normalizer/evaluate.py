@@ -2,6 +2,7 @@
 overall and per language, with the most frequent missed and false strings.
 
 Gold ids are mapped to the loaded tables' ids directly when they exist there, otherwise through canonical names
+(then, failing a name spelt alike, through ``resolve()``: a clear top candidate of the gold's type)
 (the gold table's ``name`` folded, looked up among the loaded entities' names and aliases).
 """
 
@@ -88,8 +89,11 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 def _id_map(norm: Normalizer, gold_ids: Iterable[str], gold_table: Path | None) -> tuple[dict[str, str], list[str]]:
     names: dict[str, str] = {}
+    types: dict[str, str] = {}
     if gold_table and gold_table.exists():
-        names = {e.id: e.name for e in load_tables([gold_table]).entities.values()}
+        gold_entities = load_tables([gold_table]).entities.values()
+        names = {e.id: e.name for e in gold_entities}
+        types = {e.id: e.type for e in gold_entities}
     by_name: dict[str, str] = {}
     by_alias: dict[str, str] = {}
     for ent in norm.tables.entities.values():
@@ -103,12 +107,28 @@ def _id_map(norm: Normalizer, gold_ids: Iterable[str], gold_table: Path | None) 
             out[gid] = gid
             continue
         key = norm.folder.fold_key(names.get(gid, ""))
-        target = by_name.get(key) or by_alias.get(key)
+        target = by_name.get(key) or by_alias.get(key) or _resolved(norm, names.get(gid, ""), types.get(gid))
         if target:
             out[gid] = target
         else:
             unmapped.append(gid)
     return out, unmapped
+
+
+MAP_SCORE, MAP_MARGIN = 0.85, 0.05
+
+
+def _resolved(norm: Normalizer, name: str, etype: str | None) -> str | None:
+    """The loaded entity a gold name resolves to when no name or alias is spelt like it (GeoNames writes
+    Zaporizhzhya for the gold's Zaporizhzhia): the top candidate, of the gold's type, clearly ahead."""
+    if not name:
+        return None
+    got = norm.resolve(name, limit=2)
+    if not got or got[0].score < MAP_SCORE or (etype and got[0].type != etype):
+        return None
+    if len(got) > 1 and got[0].score - got[1].score < MAP_MARGIN:
+        return None
+    return got[0].id
 
 
 def evaluate(norm: Normalizer, texts: Path, gold: Path, *, gold_table: Path | None = None, use_lang: bool = True) -> Report:

@@ -221,7 +221,8 @@ def _dotted_acronym(win: Window, source: str, index: VariantIndex, tables: Table
     return Mention(text, win.start, end, ent.id, ent.name, ent.type, 0.9, "variant", alias.text, explain=expl)
 
 
-def _same_script_first(win: Window, aliases: list, index: VariantIndex) -> tuple[list[tuple], list[tuple]]:  # noqa: ANN001
+def _same_script_first(win: Window, aliases: list, index: VariantIndex,  # noqa: ANN001
+                       tables: TableSet) -> tuple[list[tuple], list[tuple]]:
     """The aliases worth scoring, with their tokens, in two rounds: no acronym (MEET is not MIT: an acronym has no
     spelling variants); of an entity that has aliases in the window's script among them, those first, its
     other-script ones only if none of those makes a candidate and the window is one long word (a spelling is met
@@ -236,15 +237,28 @@ def _same_script_first(win: Window, aliases: list, index: VariantIndex) -> tuple
         out.append((alias, atoks, ascript == script))
         if ascript == script:
             same.add(alias.entity_id)
+    # an entity the tables name in the window's script is met in that script: another script's alias of it is no
+    # candidate here (Dujarric is not Джерси, Jersey) but in the second round (see above)
+    same |= {a.entity_id for a, _, own in out if not own and script in _scripts(index, tables, a.entity_id)}
     first = [(a, t) for a, t, own in out if own or a.entity_id not in same]
     return first, [(a, t) for a, t, own in out if not own and a.entity_id in same]
+
+
+def _scripts(index: VariantIndex, tables: TableSet, entity_id: str) -> frozenset[str]:
+    """The scripts the tables write an entity's names in (remembered per index)."""
+    memo = index.memo("entity_scripts")
+    got = memo.get(entity_id)
+    if got is None:
+        script, fold = index.variants.translit.script, index.variants.folder.fold_key
+        got = memo[entity_id] = frozenset(script(fold(a.text)) for a in tables.entities[entity_id].aliases)
+    return got
 
 
 def _decide_window(win: Window, key: str, aliases, source: str, index: VariantIndex, tables: TableSet,  # noqa: ANN001
                    th: Thresholds, steps) -> Mention | None:  # noqa: ANN001
     best: dict[str, tuple[float, Candidate]] = {}
     common = index.variants.common_words
-    first, then = _same_script_first(win, aliases, index)
+    first, then = _same_script_first(win, aliases, index, tables)
 
     def consider(alias, atoks: list[TokenKey]) -> None:  # noqa: ANN001
         score, feats = score_pair(win.keys, atoks, "variant")
@@ -261,8 +275,8 @@ def _decide_window(win: Window, key: str, aliases, source: str, index: VariantIn
         consider(alias, atoks)
     found = set(best)
     word = _one_name(win).key if win.name_tokens == 1 else None
-    if word is not None and len(word.text) >= index.variants.abjad.roman_min_letters:
-        for alias, atoks in then:  # one long word: the other-script names of entities whose own made no candidate
+    if word is not None and word.arabic and len(word.text) >= index.variants.abjad.roman_min_letters:
+        for alias, atoks in then:  # one long Arabic word: the other-script names of entities whose own made none
             if alias.entity_id not in found:
                 consider(alias, atoks)
     if not best:

@@ -146,7 +146,9 @@ class _WordKeys(dict):
 
 def build_state(columns: AliasColumns, variants: Variants, min_key_letters: int) -> dict:
     """The index's columns for every table alias of ``columns`` (derived aliases left out), in column order."""
-    derived = {k for k, f in enumerate(columns.files) if f.startswith(DERIVED)}
+    # the matcher's own aliases, and those whose source seeds no guess (``no_guess_sources`` in variants.yaml)
+    derived = {k for k, f in enumerate(columns.files)
+               if f.startswith(DERIVED) or (variants.no_guess_sources and f.startswith(variants.no_guess_sources))}
     src = columns.src_file
     ids = array("I", (i for i in range(len(columns)) if src[i] not in derived)) if derived \
         else array("I", range(len(columns)))

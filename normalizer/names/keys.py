@@ -56,6 +56,7 @@ class Variants:
         self.particles = {folder.fold_key(w): marker for marker, ws in data["particles"].items() for w in ws}
         self.articles = frozenset(folder.fold_key(w) for w in data["articles"])
         self.free_articles = frozenset(folder.fold_key(w) for w in data.get("free_articles", data["articles"]))
+        self.no_guess_sources = tuple(data.get("no_guess_sources") or ())
         adj = data.get("adjective_endings") or {}
         self._adjective: dict[str, tuple[str, ...]] = {
             lang: tuple(sorted({folder.fold_key(w) for w in words})) for lang, words in adj.items()}
