@@ -30,7 +30,7 @@ from pathlib import Path
 from . import spark_stage
 from .spark_stage import stage_root
 from .spark_worker import Job
-from .tables import Problem, TableError, bundled_dir
+from .tables import Problem, TableError
 
 __all__ = ["candidate_type", "mention_type", "normalize_column", "resolve_column", "stage_root", "worker_report"]
 
@@ -183,11 +183,13 @@ def _prepare(df, tables: Sequence[str | Path], bundled: bool, cache: bool) -> Jo
     """Stage the tables, compile them on the driver (once per session) and ship tables and cache."""
     if isinstance(tables, (str, Path)):
         tables = [tables]
-    sources = ([bundled_dir()] if bundled else []) + [Path(t) for t in tables]
+    # only the user's tables are staged: the bundled tables and the knowledge base come with the package (installed
+    # alike on the driver and the executors), and bundled=True means more than their files (the KB's places)
+    sources = [Path(t) for t in tables]
     for p in sources:
         if not p.exists():
             raise TableError([Problem(str(p), 0, "no such table file or directory")])
-    digest = spark_stage.digest(sources)
+    digest = spark_stage.digest(sources) + ("-bundled" if bundled else "")
     try:
         sc = df.sparkSession.sparkContext
     except Exception as exc:  # noqa: BLE001 - Spark Connect has no SparkContext to ship files with
@@ -199,10 +201,12 @@ def _prepare(df, tables: Sequence[str | Path], bundled: bool, cache: bool) -> Jo
             return _PREPARED[memo]
         base = spark_stage.stage_root() / digest
         staged, originals = spark_stage.stage(sources, base / "tables")
-        key, files = spark_stage.compile_tables(staged, originals, base / "cache") if cache else (digest, [])
+        key, files = (spark_stage.compile_tables(staged, originals, base / "cache", bundled=bundled) if cache
+                      else (digest, []))
         ship = spark_stage.ship_dir(base, key, files)
         sc.addFile(str(ship), recursive=True)
-        job = Job(key=key, tables=tuple(staged), ship=ship.name, root=str(base / "tables"), cached=cache)
+        job = Job(key=key, tables=tuple(staged), ship=ship.name, root=str(base / "tables"), cached=cache,
+                  bundled=bundled)
         _PREPARED[memo] = job
         return job
 

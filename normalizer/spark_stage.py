@@ -61,15 +61,17 @@ def stage(sources: Sequence[Path], root: Path) -> tuple[list[str], dict[str, str
     return staged, originals
 
 
-def compile_tables(staged: list[str], originals: dict[str, str], cache: Path) -> tuple[str, list[Path]]:
+def compile_tables(staged: list[str], originals: dict[str, str], cache: Path, *,
+                   bundled: bool = False) -> tuple[str, list[Path]]:
     """Build the Normalizer on the driver into ``cache`` (invalid tables raise here, naming the user's files),
     warm its lazily built indexes, and return the cache key and the key's files."""
     try:
-        n = Normalizer(staged, bundled=False, cache=cache)
+        n = Normalizer(staged, bundled=bundled, cache=cache)
     except TableError as exc:
         raise TableError([replace(p, file=originals.get(p.file, p.file)) for p in exc.problems]) from None
     warm(n)
-    key = cache_key(table_files(staged), n.folder)
+    handle = getattr(n.matcher, "cache", None)  # the entry the Normalizer was stored under (tables, KB, rules)
+    key = handle.key if handle is not None else cache_key(table_files(staged), n.folder)
     return key, sorted(cache.glob(f"{key}.*"))
 
 

@@ -44,6 +44,7 @@ class Job:
     ship: str | None
     root: str | None = None  # the staging directory holding ``tables`` (recreated on a node that lacks it)
     cached: bool = True  # ``cache/`` holds the compiled tables (False: build from the tables, no cache)
+    bundled: bool = False  # the bundled tables and the knowledge base's places too (they come with the package)
 
 
 # ------------------------------------------------------------------------------------ one Normalizer per process
@@ -90,14 +91,14 @@ def _build(job: Job) -> tuple[Normalizer, bool | list[str] | None]:
     """The Normalizer and whether it was loaded whole from the shipped cache: True, or the cache files this
     worker had to write (None: nothing was shipped)."""
     if job.ship is None:
-        return Normalizer(list(job.tables), bundled=False), None
+        return Normalizer(list(job.tables), bundled=job.bundled), None
     shipped = _shipped_dir(job.ship)
     tables = _local_tables(job, shipped / "tables")
     if not job.cached:
-        return Normalizer(tables, bundled=False, cache=False), False
+        return Normalizer(tables, bundled=job.bundled, cache=False), False
     cache = shipped / "cache"
     before = _listing(cache)
-    n = warm(Normalizer(tables, bundled=False, cache=cache))
+    n = warm(Normalizer(tables, bundled=job.bundled, cache=cache))
     written = [name for name, _ in sorted(set(_listing(cache)) - set(before))]
     if written:  # e.g. another normalizer version or Python on the executors than on the driver: slow, not wrong
         warnings.warn(f"normalizer.spark: the shipped compiled tables do not fit this worker (same normalizer and "
