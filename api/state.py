@@ -95,14 +95,18 @@ class ReloadSignal:
 
 class NormalizerHolder:
     """One reference to the current Normalizer.  A reload builds the new one fully, then swaps the reference,
-    so a request sees either the old or the new tables, never a mix; invalid tables leave the old in place."""
+    so a request sees either the old or the new tables, never a mix; invalid tables leave the old in place.
+
+    Every Normalizer it holds is warmed first (:meth:`Normalizer.warm`: the indexes otherwise built on first
+    use), the first at construction, i.e. before the server answers anything, and each new one before the
+    swap: no request ever waits for an index to be built (on the event loop, it would stall every request)."""
 
     CHECK_EVERY = 0.25  # seconds between looks at the shared reload signal
 
     def __init__(
         self, normalizer: Normalizer, loader: Callable[[], Normalizer], signal: ReloadSignal | None = None
     ) -> None:
-        self._current = normalizer
+        self._current = normalizer.warm()
         self._loader = loader
         self._lock = threading.Lock()
         self._signal = signal
@@ -122,7 +126,7 @@ class NormalizerHolder:
     def reload(self) -> tuple[Normalizer, Normalizer]:
         """Re-read the tables and swap; returns ``(old, new)``.  Raises TableError and keeps the old tables."""
         with self._lock:
-            new = self._loader()
+            new = self._loader().warm()
             old, self._current = self._current, new
             if self._signal is not None:
                 self._signal.bump(new.version)
@@ -132,7 +136,7 @@ class NormalizerHolder:
     def _follow(self) -> None:
         with self._lock:
             try:
-                new = self._loader()
+                new = self._loader().warm()
             except (TableError, OSError) as exc:
                 log.error(
                     "another worker reloaded, but the tables no longer load here; keeping %s: %s",

@@ -154,6 +154,31 @@ class Normalizer:
         scored.sort(key=lambda t: (t[0], t[1]))
         return [e for _, _, e in scored[:limit]]
 
+    # -------------------------------------------------------------------------------------------- warm-up
+    def warm(self) -> Normalizer:
+        """Build now everything that is otherwise built on first use (variant and fuzzy indexes, stopwords,
+        common words, per-script patterns, memos), so that no later call pays for it: a server calls this
+        before it reports ready and before a reload swaps tables in.  Returns ``self``."""
+        _ = self.variants.common_words, self.stopwords
+        if self.use_variants or self.use_fuzzy or self.use_context:
+            _ = self.variant_index, self.fuzzy_index
+        for text, lang in _WARM_TEXTS:
+            self.normalize(text, lang)
+            self.normalize(text, lang, explain=True)
+        self.resolve("Islamik Devlet")
+        return self
+
+
+# One sentence per script and language the tables cover (own text), with names known and unknown, an
+# acronym, inflected and quoted forms: one pass over them reaches every lazily built part of the pipeline.
+_WARM_TEXTS = (
+    ("MİT'in Daesh operasyonu Türkiye'de; Kara Kuvvetleri, also known as \"Blue Falcon\", near Aleppo.", "tr"),
+    ("The U.N. said Islamik State and the PKK met Mr. Example Namesson in Baghdad on Monday.", "en"),
+    ("Der Geheimdienst MIT hat mit der Polizei in Syrien ermittelt; la France et l'ONU à Damas.", None),
+    ("قال مسؤول في بغداد إن تنظيم داعش هاجم قرية قرب الموصل.", "ar"),
+    ("Το Ισλαμικό Κράτος στη Συρία· Исламское государство в Сирии и Турции.", None),
+)
+
 
 def _with_derived_acronyms(tables: TableSet, folder: Folder) -> TableSet:
     """The tables plus acronyms of multi-word organisation names (Islamic State -> IS) for the matcher only,

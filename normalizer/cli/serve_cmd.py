@@ -8,6 +8,7 @@ import os
 import shutil
 import sys
 import tempfile
+from functools import partial
 
 from . import add_table_options, make_normalizer
 
@@ -32,6 +33,13 @@ def _non_negative(value: str) -> int:
     if n < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, not {n}")
     return n
+
+
+def _positive_seconds(value: str) -> float:
+    x = float(value)
+    if not x > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, not {value}")
+    return x
 
 
 def _importable(module: str) -> bool:
@@ -74,6 +82,25 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="serve /normalize, /normalize/batch and /resolve through FastAPI too (slower; for comparison)",
     )
+    p.add_argument(
+        "--header-timeout",
+        type=_positive_seconds,
+        default=10.0,
+        help="seconds from a request's first byte to the end of its headers, else 408 and close (default 10)",
+    )
+    p.add_argument(
+        "--keep-alive-timeout",
+        type=_positive_seconds,
+        default=5.0,
+        help="seconds an idle connection (also a new one that sends nothing) stays open (default 5)",
+    )
+    p.add_argument(
+        "--max-connections",
+        type=_positive,
+        default=512,
+        help="open connections per worker; the longest idle are closed to make room, and only when all have a "
+        "request in progress does a new request get 503 overloaded (default 512)",
+    )
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     p.add_argument("--access-log", action="store_true", help="log every request (off by default: it costs)")
     p.add_argument("--no-access-log", action="store_true", help=argparse.SUPPRESS)  # the old default's flag
@@ -85,6 +112,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
+    from api.server import GuardedH11Protocol, ServerLimits
     from api.state import SIGNAL_ENV, Settings
     from normalizer import TableError
 
@@ -115,8 +143,14 @@ def run(args: argparse.Namespace) -> int:
         "log_level": args.log_level,
         "access_log": args.access_log and not args.no_access_log,
         "timeout_graceful_shutdown": 10,
+        "timeout_keep_alive": args.keep_alive_timeout,
         "loop": "uvloop" if _importable("uvloop") else "asyncio",
-        "http": "httptools" if _importable("httptools") else "h11",
+        # uvicorn's h11 protocol plus a header timeout and a connection limit that closes idle connections
+        # first (api/server.py); a partial of a module-level class pickles, so every worker gets the limits
+        "http": partial(
+            GuardedH11Protocol,
+            limits=ServerLimits(header_timeout=args.header_timeout, max_connections=args.max_connections),
+        ),
     }
     if args.workers == 1:
         app = create_app(

@@ -1,0 +1,135 @@
+"""The connection guards that uvicorn lacks, as its HTTP/1.1 (h11) protocol with three additions, so that slow or
+idle clients cannot hold the server:
+
+* **header timeout**: a request's headers must be complete within ``header_timeout`` seconds of their first
+  byte (uvicorn has none: a client sending one header byte a second held its connection forever); else the
+  server answers a JSON 408 and closes;
+* **idle timeout from the start**: a connection that never sends a byte is closed after the keep-alive
+  timeout like an idle keep-alive one (uvicorn starts that timer only after a first response);
+* **connection limit** that starves no one: when more than ``max_connections`` are open, the ones idle the
+  longest (no request in progress: keep-alive, or headers still arriving) are closed to make room, so idle
+  sockets can never lock out a new client; only when every connection has a request in progress does a new
+  request get a JSON 503 ``overloaded`` (``Retry-After: 1``) and its connection closed.
+
+The body has its own time limit (``api.middleware.BODY_TIMEOUT``).  ``normalizer serve`` passes the class as
+``functools.partial(GuardedH11Protocol, limits=...)`` for uvicorn's ``http`` setting (picklable, so every worker
+process gets the same limits)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from .errors import error_response, json_bytes
+from .middleware import Receive, Scope, Send
+
+
+@dataclass(frozen=True)
+class ServerLimits:
+    header_timeout: float = 10.0  # seconds from a request's first byte to the end of its headers
+    max_connections: int = 512  # open connections; idle ones are closed to make room
+
+
+DEFAULT_LIMITS = ServerLimits()
+_TIMEOUT_BODY = json_bytes(
+    {
+        "error": {
+            "code": "request_timeout",
+            "message": "the request headers did not arrive in time: send the whole request at once",
+        }
+    }
+)
+_TIMEOUT_RESPONSE = (
+    b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\nconnection: close\r\n"
+    b"content-length: %d\r\n\r\n%s" % (len(_TIMEOUT_BODY), _TIMEOUT_BODY)
+)
+
+
+class GuardedH11Protocol(H11Protocol):
+    def __init__(self, *args: Any, limits: ServerLimits = DEFAULT_LIMITS, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limits = limits
+        self._app = self.app
+        self.app = self._admit
+        self._header_timer: asyncio.TimerHandle | None = None
+        self.last_active = time.monotonic()
+
+    # ------------------------------------------------------------------------------------------ connection
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        # silent from the start: closed like an idle keep-alive connection
+        self.timeout_keep_alive_task = self.loop.call_later(
+            self.timeout_keep_alive, self.timeout_keep_alive_handler
+        )
+        if len(self.connections) > self.limits.max_connections:
+            self._make_room()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_header_timer()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        self.last_active = time.monotonic()
+        super().data_received(data)
+        if not self.between_requests():
+            self._cancel_header_timer()  # the headers are complete
+        elif self._header_timer is None and not self.transport.is_closing():
+            self._header_timer = self.loop.call_later(self.limits.header_timeout, self._headers_too_slow)
+
+    def on_response_complete(self) -> None:
+        self.last_active = time.monotonic()
+        super().on_response_complete()
+
+    def between_requests(self) -> bool:
+        """No request in progress: waiting for (the rest of) the next request's headers, or idle."""
+        return self.cycle is None or self.cycle.response_complete
+
+    # ------------------------------------------------------------------------------------------ guards
+    def _cancel_header_timer(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _headers_too_slow(self) -> None:
+        self._header_timer = None
+        if self.between_requests() and not self.transport.is_closing():
+            self.transport.write(_TIMEOUT_RESPONSE)
+            self.transport.close()
+
+    def _make_room(self) -> None:
+        """Close the connections idle the longest until at most ``max_connections`` stay open."""
+        live = [c for c in self.connections if not c.transport.is_closing()]
+        excess = len(live) - self.limits.max_connections
+        if excess <= 0:
+            return
+        idle = [
+            c
+            for c in live
+            if c is not self and isinstance(c, GuardedH11Protocol) and c.between_requests()
+        ]
+        idle.sort(key=lambda c: c.last_active)
+        for c in idle[:excess]:
+            c._cancel_header_timer()
+            c.transport.close()
+
+    def _overloaded(self) -> bool:
+        if len(self.connections) <= self.limits.max_connections:
+            return False
+        live = sum(1 for c in self.connections if not c.transport.is_closing())
+        return live > self.limits.max_connections
+
+    async def _admit(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self._overloaded():
+            await error_response(
+                503,
+                "overloaded",
+                f"the server has {self.limits.max_connections} connections with requests in progress; "
+                "retry in a moment",
+                headers={"retry-after": "1", "connection": "close"},
+            )(scope, receive, send)
+            return
+        await self._app(scope, receive, send)
