@@ -24,7 +24,7 @@ class Settings:
     tables: tuple[str, ...] = ()
     bundled: bool = True
     allow_reload: bool = False
-    max_body_bytes: int = 1_000_000
+    max_body_bytes: int = 8_000_000
     max_batch_items: int = 1000
     max_text_chars: int = 200_000
     lean: bool = True  # serve the hot routes with the lean handlers of api/lean.py

@@ -62,7 +62,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="enable POST /admin/reload (re-reads the table files, swaps them atomically)",
     )
     p.add_argument(
-        "--max-body-bytes", type=_positive, default=1_000_000, help="request body limit (default 1 MB)"
+        "--max-body-bytes",
+        type=_positive,
+        default=8_000_000,
+        help="request body limit in bytes (default 8 MB: 1000 batch items of 1,000 characters fit in any JSON encoding)",
     )
     p.add_argument(
         "--max-batch-items", type=_positive, default=1000, help="items per /normalize/batch (default 1000)"
