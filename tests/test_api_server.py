@@ -436,8 +436,10 @@ def test_a_full_server_answers_json_503_and_recovers(tmp_path: Path) -> None:
                 b'Content-Length: 16\r\n\r\n{"text": '
             )
             busy.append(s)
-        time.sleep(0.3)
-        r = httpx.get(srv.url + "/health", timeout=10)
+        deadline = time.monotonic() + 20  # until the server has read the 4 requests' headers
+        while (r := httpx.get(srv.url + "/health", timeout=10)).status_code == 200:
+            assert time.monotonic() < deadline, "never answered 503 with every connection busy"
+            time.sleep(0.05)
         assert r.status_code == 503 and r.json()["error"]["code"] == "overloaded"
         assert r.headers["retry-after"] == "1"
         for s in busy:
