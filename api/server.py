@@ -6,6 +6,9 @@ idle clients cannot hold the server:
   server answers a JSON 408 and closes;
 * **idle timeout from the start**: a connection that never sends a byte is closed after the keep-alive
   timeout like an idle keep-alive one (uvicorn starts that timer only after a first response);
+* **write timeout**: when a client stops reading its answer (the buffers full), the connection is aborted
+  after ``write_timeout`` seconds without progress (uvicorn keeps it, and the unsent answer in memory,
+  for as long as the client likes);
 * **connection limit** that starves no one: when more than ``max_connections`` are open, the ones idle the
   longest (no request in progress: keep-alive, or headers still arriving) are closed to make room, so idle
   sockets can never lock out a new client; only when every connection has a request in progress does a new
@@ -32,6 +35,7 @@ from .middleware import Receive, Scope, Send
 class ServerLimits:
     header_timeout: float = 10.0  # seconds from a request's first byte to the end of its headers
     max_connections: int = 512  # open connections; idle ones are closed to make room
+    write_timeout: float = 30.0  # seconds a response may wait for a client that does not read it
 
 
 DEFAULT_LIMITS = ServerLimits()
@@ -56,6 +60,8 @@ class GuardedH11Protocol(H11Protocol):
         self._app = self.app
         self.app = self._admit
         self._header_timer: asyncio.TimerHandle | None = None
+        self._write_timer: asyncio.TimerHandle | None = None
+        self._write_left = 0  # bytes waiting to be sent at the last look
         self.last_active = time.monotonic()
 
     # ------------------------------------------------------------------------------------------ connection
@@ -70,7 +76,18 @@ class GuardedH11Protocol(H11Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_header_timer()
+        self._cancel_write_timer()
         super().connection_lost(exc)
+
+    def pause_writing(self) -> None:  # the transport's buffer is over its high-water mark
+        super().pause_writing()
+        if self._write_timer is None:
+            self._write_left = self.transport.get_write_buffer_size()
+            self._write_timer = self.loop.call_later(self.limits.write_timeout, self._write_stalled)
+
+    def resume_writing(self) -> None:
+        self._cancel_write_timer()
+        super().resume_writing()
 
     def data_received(self, data: bytes) -> None:
         self.last_active = time.monotonic()
@@ -93,6 +110,21 @@ class GuardedH11Protocol(H11Protocol):
         if self._header_timer is not None:
             self._header_timer.cancel()
             self._header_timer = None
+
+    def _cancel_write_timer(self) -> None:
+        if self._write_timer is not None:
+            self._write_timer.cancel()
+            self._write_timer = None
+
+    def _write_stalled(self) -> None:
+        """Abort if nothing was sent since the last look; else look again later."""
+        self._write_timer = None
+        left = self.transport.get_write_buffer_size()
+        if left and left >= self._write_left:
+            self.transport.abort()
+        elif left:
+            self._write_left = left
+            self._write_timer = self.loop.call_later(self.limits.write_timeout, self._write_stalled)
 
     def _headers_too_slow(self) -> None:
         self._header_timer = None

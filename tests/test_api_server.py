@@ -423,6 +423,39 @@ def test_slow_and_idle_clients_cannot_starve_others(tmp_path: Path) -> None:
         srv.stop()
 
 
+def test_a_client_that_stops_reading_its_answer_is_dropped(tmp_path: Path) -> None:
+    """An answer that the client stops reading is abandoned after --write-timeout seconds without progress
+    (before: the connection and the unsent answer stayed as long as the client liked); others are served."""
+    srv = start(tmp_path, "--tables", str(FIXTURE), "--no-bundled", "--write-timeout", "1")
+    try:
+        item = {"text": "ISIS ve Daesh. " * 66, "explain": True}  # a big answer (~40 KB), quickly matched
+        body = json.dumps({"items": [{"id": i, **item} for i in range(150)]}).encode()
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            s.settimeout(60)
+            s.connect(("127.0.0.1", srv.port))
+            s.sendall(
+                b"POST /normalize/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+            )
+            got = s.recv(4096)  # the answer began (it is several MB: the buffers fill up)
+            assert got.startswith(b"HTTP/1.1 200")
+            head = got.split(b"\r\n\r\n")[0].lower()
+            length = int(head.split(b"content-length:")[1].split(b"\r\n")[0])
+            time.sleep(4)  # stop reading, past the write timeout
+            assert httpx.get(srv.url + "/health", timeout=10).status_code == 200
+            s.settimeout(10)
+            try:
+                while chunk := s.recv(1 << 20):
+                    got += chunk
+            except ConnectionResetError:
+                pass
+        assert length > 3_000_000
+        assert len(got) < length, "the whole answer waited for the client"
+    finally:
+        srv.stop()
+
+
 def test_a_full_server_answers_json_503_and_recovers(tmp_path: Path) -> None:
     """When every connection has a request in progress (bodies still arriving), a new request gets a JSON
     503 ``overloaded`` at once instead of waiting; once they finish, requests are served again."""

@@ -98,6 +98,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="seconds an idle connection (also a new one that sends nothing) stays open (default 5)",
     )
     p.add_argument(
+        "--write-timeout",
+        type=_positive_seconds,
+        default=30.0,
+        help="seconds a response may wait for a client that does not read it, then the connection is "
+        "aborted (default 30)",
+    )
+    p.add_argument(
         "--max-connections",
         type=_positive,
         default=512,
@@ -152,7 +159,11 @@ def run(args: argparse.Namespace) -> int:
         # first (api/server.py); a partial of a module-level class pickles, so every worker gets the limits
         "http": partial(
             GuardedH11Protocol,
-            limits=ServerLimits(header_timeout=args.header_timeout, max_connections=args.max_connections),
+            limits=ServerLimits(
+                header_timeout=args.header_timeout,
+                max_connections=args.max_connections,
+                write_timeout=args.write_timeout,
+            ),
         ),
     }
     if args.workers == 1:
