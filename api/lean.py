@@ -24,7 +24,6 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-import anyio
 import anyio.to_thread
 from pydantic import ValidationError
 
@@ -60,7 +59,6 @@ RESOLVE_COST = 32  # resolve() costs ~30x more per character than normalize() (a
 # through the fuzzy pass), so an inline job blocks the loop ~10 ms at most; short texts and sentences qualify,
 # a 1 KB news paragraph (30-45 such words) goes to a thread.
 INLINE_NAMES = 12
-MATCH_THREADS = 2  # threads matching at once (the GIL runs one; two keep both busy across releases)
 OFFSETS = {b"": "codepoint", b"offsets=codepoint": "codepoint", b"offsets=utf16": "utf16"}
 JSON_TYPE = (b"content-type", b"application/json")
 # A word start that may begin a name: a letter that is not lower case (capitals, and letters of caseless
@@ -124,7 +122,6 @@ class LeanRoutes:
         self.state = state
         self.fallback = fallback
         self.handed_on = 0  # requests passed to the FastAPI routes (errors, unusual queries)
-        self.threads = anyio.CapacityLimiter(MATCH_THREADS)
         self.prepare = {
             "/normalize": self._normalize,
             "/normalize/batch": self._batch,
@@ -133,6 +130,7 @@ class LeanRoutes:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = self.state
+        state.limit_threads()
         norm = scope[NORMALIZER_KEY] = state.holder.current()
         vsend = VersionedSend(send, norm.version.encode("ascii"))
         try:
@@ -149,7 +147,7 @@ class LeanRoutes:
                 if runs_inline(cost, texts, state.settings.inline_chars):
                     out = work()
                 else:
-                    out = await anyio.to_thread.run_sync(work, limiter=self.threads)
+                    out = await anyio.to_thread.run_sync(work)
                 headers = [(b"content-length", b"%d" % len(out)), JSON_TYPE, (VERSION_HEADER, vsend.version)]
                 vsend.started = True
                 await send({"type": "http.response.start", "status": 200, "headers": headers})

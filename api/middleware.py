@@ -100,6 +100,7 @@ class GuardMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        self.state.limit_threads()
         if scope["method"] == "HEAD":  # every GET route answers HEAD: the GET answer's headers, no body
             scope = {**scope, "method": "GET"}
             send = _headers_only(send)
