@@ -154,6 +154,10 @@ def run(args: argparse.Namespace) -> int:
         "access_log": args.access_log and not args.no_access_log,
         "timeout_graceful_shutdown": 10,
         "timeout_keep_alive": args.keep_alive_timeout,
+        # with --workers N the supervisor kills a worker that does not answer its ping within this many
+        # seconds; uvicorn's 5 s killed workers still loading and warming their tables on a busy machine
+        # (then again and again), and could kill one busy in a long native call
+        "timeout_worker_healthcheck": 60,
         "loop": "uvloop" if _importable("uvloop") else "asyncio",
         # uvicorn's h11 protocol plus a header timeout and a connection limit that closes idle connections
         # first (api/server.py); a partial of a module-level class pickles, so every worker gets the limits
