@@ -418,7 +418,7 @@ def report(
         f"level after {args.warmup:g} s warm-up, at most {args.max_requests} requests; access log off; client "
         f"`{args.client}` (one keep-alive connection per virtual client). Server "
         "`no-lean`: every route through FastAPI, matching in its thread pool (as before the lean handlers); "
-        "`lean`: as served now (jobs up to 2,000 characters inline); `lean-thread`: every job in the thread pool; "
+        "`lean`: as served now (jobs up to 2,000 characters and 12 name-like words inline); `lean-thread`: every job in the thread pool; "
         "`lean-inline`: every job on the event loop. The servers run side by side and take turns level by level.",
         "",
         f"In-process library, same paragraphs, one thread, before and after the HTTP levels: {anchors}; "
