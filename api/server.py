@@ -14,6 +14,7 @@ idle clients cannot hold the server:
   sockets can never lock out a new client; only when every connection has a request in progress does a new
   request get a JSON 503 ``overloaded`` (``Retry-After: 1``) and its connection closed.
 
+A request that h11 cannot parse (or headers still incomplete past 16 KB) gets a JSON 400 ``bad_request`` too.
 The body has its own time limit (``api.middleware.BODY_TIMEOUT``).  ``normalizer serve`` passes the class as
 ``functools.partial(GuardedH11Protocol, limits=...)`` for uvicorn's ``http`` setting (picklable, so every worker
 process gets the same limits)."""
@@ -47,6 +48,18 @@ _TIMEOUT_BODY = json_bytes(
             "message": "the request headers did not arrive in time: send the whole request at once",
         }
     }
+)
+_BAD_REQUEST_BODY = json_bytes(
+    {
+        "error": {
+            "code": "bad_request",
+            "message": "not a valid HTTP/1.1 request (a malformed request line or header, or headers too large)",
+        }
+    }
+)
+_BAD_REQUEST_RESPONSE = (
+    b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\nconnection: close\r\n"
+    b"content-length: %d\r\n\r\n%s" % (len(_BAD_REQUEST_BODY), _BAD_REQUEST_BODY)
 )
 _TIMEOUT_RESPONSE = (
     b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\nconnection: close\r\n"
@@ -107,6 +120,12 @@ class GuardedH11Protocol(H11Protocol):
     def on_response_complete(self) -> None:
         self.last_active = time.monotonic()
         super().on_response_complete()
+
+    def send_400_response(self, msg: str) -> None:
+        """A request h11 cannot parse: JSON like every other error (uvicorn's is text/plain; it logged)."""
+        if not self.transport.is_closing():
+            self.transport.write(_BAD_REQUEST_RESPONSE)
+            self.transport.close()
 
     def between_requests(self) -> bool:
         """No request in progress: waiting for (the rest of) the next request's headers, or idle."""

@@ -183,6 +183,19 @@ def test_bad_bodies_on_the_wire(server: Server) -> None:
     assert httpx.get(server.url + "/health").status_code == 200
 
 
+def test_requests_that_are_not_http_get_a_json_400(server: Server) -> None:
+    for head in [b"GARBAGE\r\n\r\n", b"GET /health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n"]:
+        status, body = raw_request(server.port, head)
+        assert (status, body["error"]["code"]) == (400, "bad_request"), head[:40]
+    # headers still incomplete past h11's 16 KB
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20_000)
+        resp = http.client.HTTPResponse(s)
+        resp.begin()
+        assert resp.status == 400 and json.loads(resp.read())["error"]["code"] == "bad_request"
+    assert httpx.get(server.url + "/health").status_code == 200
+
+
 def test_over_limit_bodies_get_their_413_even_from_clients_that_send_everything_first(tmp_path: Path) -> None:
     """A client that sends its whole body before reading (``Connection: close``) gets its 413.
 
