@@ -2,7 +2,8 @@
 
 Stable codes: ``body_too_large``, ``too_many_items``, ``text_too_long``, ``invalid_json``, ``invalid_utf8``,
 ``unsupported_media_type``, ``validation_error``, ``not_found``, ``method_not_allowed``, ``reload_disabled``,
-``table_error``, ``request_timeout``, ``internal_error`` (a bug: logged with its traceback)."""
+``table_error``, ``request_timeout``, ``internal_error`` (a bug: logged with its traceback); the server
+itself (``api/server.py``) answers ``bad_request``, ``request_timeout`` and ``overloaded`` in the same shape."""
 
 from __future__ import annotations
 
