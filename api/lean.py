@@ -11,11 +11,12 @@ the routes also stay declared for the OpenAPI docs.
 
 Only jobs known to be small are matched inline on the event loop (a thread-pool hop costs 0.1-0.2 ms of CPU,
 as much as matching a short text): at most ``Settings.inline_chars`` characters AND at most ``INLINE_NAMES``
-words that may start a name.  Length alone is no bound: the variant and fuzzy passes cost up to ~1 ms per
-capitalised word they cannot match exactly (2,000 characters of unknown capitalised words or Arabic words:
-0.2-0.6 s), against ~1 µs per character of ordinary text.  Every other job runs in a thread pool of
-``MATCH_THREADS`` threads (more would only queue for the GIL and slow the loop), so a large or name-dense
-text never blocks the loop: ``/health`` and small requests still answer."""
+words that may start a name.  Length alone is no bound: the variant and fuzzy passes cost up to ~30 µs per
+capitalised (or caseless-script) word they cannot match exactly (2,000 characters of near misses of known
+names: 7-9 ms; before the name-layer rewrite, 0.6-1.2 ms per word: 0.2-0.6 s), against ~0.5 µs per character
+of ordinary text.  Every other job runs in the thread pool, which is the server's one pool for CPU work
+(``api.state.CPU_THREADS``), so a large or name-dense text never blocks the loop: ``/health`` and small
+requests still answer."""
 
 from __future__ import annotations
 
@@ -57,10 +58,10 @@ LEAN_PATHS = frozenset({"/normalize", "/normalize/batch", "/resolve"})
 # bodies up to this size are parsed on the event loop (~0.3 ms), larger ones in a thread
 PARSE_INLINE_BYTES = 64 * 1024
 RESOLVE_COST = 32  # resolve() costs ~30x more per character than normalize() (a 1000-char name: 35-90 ms)
-# Inline only up to this many words that may start a name: ~1 ms each at worst (unknown capitalised words go
-# through the fuzzy pass), so an inline job blocks the loop ~10 ms at most; short texts and sentences qualify,
-# a 1 KB news paragraph (30-45 such words) goes to a thread.
-INLINE_NAMES = 12
+# Inline only up to this many words that may start a name: ~30 µs each at worst (capitalised near misses go
+# through the fuzzy pass), so an inline job blocks the loop ~2 ms at most; a 1 KB news paragraph (30-45 such
+# words, ~0.5 ms) qualifies, a page of names goes to a thread.
+INLINE_NAMES = 64
 OFFSETS = {b"": "codepoint", b"offsets=codepoint": "codepoint", b"offsets=utf16": "utf16"}
 JSON_TYPE = (b"content-type", b"application/json")
 # A word start that may begin a name: a letter that is not lower case (capitals, and letters of caseless

@@ -49,7 +49,17 @@ OPERATIONS = [
     ("GET", "/entities/{entity_id}", False),
     ("GET", "/health", False),
     ("POST", "/admin/reload", False),
+    ("GET", "/reconcile", True),
+    ("POST", "/reconcile", True),
+    ("GET", "/reconcile/suggest/{kind}", True),
+    ("GET", "/reconcile/properties", True),
+    ("GET", "/reconcile/flyout/{entity_id}", True),
+    ("GET", "/reconcile/preview/{entity_id}", False),
 ]
+# /reconcile's `queries` and `extend` are JSON inside a string (the Reconciliation API's form), which an
+# OpenAPI schema cannot constrain: a schema-valid string that is not such JSON is rightly a 400, so the
+# "schema-valid request accepted" check is left out there (every other check still runs)
+NO_ACCEPTANCE_CHECK = {"/reconcile"}
 CASES = [
     pytest.param(method, path, mode, id=f"{method} {path} {mode.value}")
     for method, path, negative in OPERATIONS
@@ -72,7 +82,10 @@ def test_every_answer_conforms_to_the_schema(
     @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     def check(case: schemathesis.Case) -> None:
         SEEN["requests"] += 1
-        response = case.call_and_validate(checks=CHECKS, timeout=30)
+        checks = CHECKS
+        if path in NO_ACCEPTANCE_CHECK:
+            checks = [c for c in CHECKS if c.__name__ != "positive_data_acceptance"]
+        response = case.call_and_validate(checks=checks, timeout=30)
         SEEN[f"{mode.value} {response.status_code}"] += 1
 
     check()

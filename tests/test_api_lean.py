@@ -254,11 +254,11 @@ def test_small_jobs_run_inline_and_large_ones_in_a_thread(tmp_path: Path) -> Non
     norm.calls = []
     small = "ISIS ve MİT. " * 3  # 39 characters, 6 name-like words
     large = "ISIS ve MİT. " * 200  # over inline_chars
-    dense = "Isis Ve Mit " * 11  # 132 characters, but 33 name-like words (over INLINE_NAMES)
-    arabic = "داعش " * 20  # caseless script: every word may be a name
+    dense = "Isis Ve Mit " * 22  # 264 characters, but 66 name-like words (over INLINE_NAMES)
+    arabic = "داعش " * 70  # caseless script: every word may be a name
     lower = "isis ve mit. " * 70  # 910 characters, no name-like word
-    assert name_words([small]) == 6 and name_words([dense]) == 33 and name_words([lower]) == 0
-    assert name_words([arabic]) == 20 > INLINE_NAMES >= 2 * name_words([small])
+    assert name_words([small]) == 6 and name_words([dense]) == 66 and name_words([lower]) == 0
+    assert name_words([arabic]) == 70 > INLINE_NAMES >= 10 * name_words([small])
     app = create_app(norm, inline_chars=1_000)
     norm.calls = []  # (create_app warmed the Normalizer, off the loop)
     with TestClient(app) as c:
@@ -269,12 +269,12 @@ def test_small_jobs_run_inline_and_large_ones_in_a_thread(tmp_path: Path) -> Non
             ("/normalize", {"text": arabic}),
             ("/normalize", {"text": lower}),
             ("/normalize/batch", {"items": [{"text": small}] * 2}),
-            ("/normalize/batch", {"items": [{"text": small}] * 3}),
+            ("/normalize/batch", {"items": [{"text": small}] * 11}),  # 429 characters, 66 name-like words
             ("/resolve", {"name": "Ebu Bekir"}),
             ("/resolve", {"name": "Ebu Bekir el-Bağdadi " * 3}),
         ]:
             assert c.post(path_, json=body).status_code == 200
-    assert norm.calls == [True, False, False, False, True] + [True] * 2 + [False] * 3 + [True, False]
+    assert norm.calls == [True, False, False, False, True] + [True] * 2 + [False] * 11 + [True, False]
     apps = [create_app(norm, inline_chars=0), create_app(norm, lean=False)]
     norm.calls = []
     with TestClient(apps[0]) as c:  # 0: always a thread
