@@ -101,8 +101,8 @@ FORM_BODY = {
                     "extend": {"type": "string", "description": EXTEND_DOC}}},
                 "example": {"queries": json.dumps(QUERIES_EXAMPLE)},
             },
-            "application/json": {"schema": {"type": "object", "properties": {
-                "queries": {"type": "object"}, "extend": {"type": "object"}}},
+            "application/json": {"schema": {"type": "object", "properties": {  # null: as if absent
+                "queries": {"type": ["object", "null"]}, "extend": {"type": ["object", "null"]}}},
                 "example": {"queries": QUERIES_EXAMPLE}},
         }
     }
@@ -220,7 +220,7 @@ async def service_get(
 async def service_post(request: Request, callback: Callback = None) -> Response:
     body = await request.body()
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if not body.strip():
+    if not body:  # (a JSON body of only white space is invalid JSON, not an absent body)
         fields: dict[str, Any] = {}
     elif media == "application/json" or media.endswith("+json"):
         data = load_json(body.decode("utf-8"), "body")
