@@ -111,6 +111,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="open connections per worker; the longest idle are closed to make room, and only when all have a "
         "request in progress does a new request get 503 overloaded (default 512)",
     )
+    p.add_argument(
+        "--http",
+        choices=["auto", "httptools", "h11"],
+        default="auto",
+        help="HTTP/1.1 parser: httptools (C, ~0.17 ms less CPU a request; auto: when installed) or h11",
+    )
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     p.add_argument("--access-log", action="store_true", help="log every request (off by default: it costs)")
     p.add_argument("--no-access-log", action="store_true", help=argparse.SUPPRESS)  # the old default's flag
@@ -122,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
-    from api.server import GuardedH11Protocol, ServerLimits
+    from api.server import ServerLimits, guarded_protocol
     from api.state import SIGNAL_ENV, Settings
     from normalizer import TableError
 
@@ -159,10 +165,11 @@ def run(args: argparse.Namespace) -> int:
         # (then again and again), and could kill one busy in a long native call
         "timeout_worker_healthcheck": 60,
         "loop": "uvloop" if _importable("uvloop") else "asyncio",
-        # uvicorn's h11 protocol plus a header timeout and a connection limit that closes idle connections
-        # first (api/server.py); a partial of a module-level class pickles, so every worker gets the limits
+        # uvicorn's protocol plus header, write and idle timeouts and a connection limit that closes idle
+        # connections first (api/server.py); a partial of a module-level class pickles, so every worker gets
+        # the limits
         "http": partial(
-            GuardedH11Protocol,
+            guarded_protocol(args.http),
             limits=ServerLimits(
                 header_timeout=args.header_timeout,
                 max_connections=args.max_connections,
