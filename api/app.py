@@ -29,7 +29,8 @@ DE, FR, EL and RU text and resolve each mention to a canonical entity id.
   JavaScript strings count UTF-16 code units: add `?offsets=utf16` to get `start_utf16`/`end_utf16` too.
 * **Errors** are JSON `{"error": {"code", "message", "details"?}}` with a stable `code`: `body_too_large`,
   `too_many_items`, `text_too_long`, `invalid_json`, `invalid_utf8`, `unsupported_media_type`,
-  `validation_error`, `not_found`, `method_not_allowed`, `reload_disabled`, `table_error`, `internal_error`.
+  `validation_error`, `not_found`, `method_not_allowed`, `reload_disabled`, `table_error`, `bad_request`,
+  `request_timeout`, `overloaded`, `internal_error`.
 * Every response carries the **`X-Table-Version`** header: the version of the tables that answered.
 * Request bodies are JSON in UTF-8 (`Content-Type: application/json`); unknown fields are errors.
 """
@@ -60,7 +61,7 @@ def create_app(
     tables: Sequence[str | Path] = (),
     bundled: bool = True,
     allow_reload: bool = False,
-    max_body_bytes: int = 1_000_000,
+    max_body_bytes: int = 8_000_000,
     max_batch_items: int = 1000,
     max_text_chars: int = 200_000,
     lean: bool = True,

@@ -2,12 +2,14 @@
 
 Stable codes: ``body_too_large``, ``too_many_items``, ``text_too_long``, ``invalid_json``, ``invalid_utf8``,
 ``unsupported_media_type``, ``validation_error``, ``not_found``, ``method_not_allowed``, ``reload_disabled``,
-``table_error``, ``request_timeout``, ``internal_error`` (a bug: logged with its traceback)."""
+``table_error``, ``request_timeout``, ``internal_error`` (a bug: logged with its traceback); the server
+itself (``api/server.py``) answers ``bad_request``, ``request_timeout`` and ``overloaded`` in the same shape."""
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -18,6 +20,8 @@ from starlette.responses import Response
 
 log = logging.getLogger("normalizer.api")
 
+# Python's message for an integer too long to parse (CVE-2020-10735 limit), which names a Python setting
+_HUGE_INT = re.compile(r"integer string conversion: value has (\d+) digits")
 HTTP_CODES = {
     400: "bad_request",
     404: "not_found",
@@ -136,6 +140,14 @@ async def _http_error(request: Request, exc: Exception) -> Response:
             return error_response(400, "invalid_json", "the body is not valid JSON: nested too deeply")
         if isinstance(cause, UnicodeDecodeError):
             return error_response(400, "invalid_utf8", f"the body is not valid UTF-8: {cause.reason}")
+        digits = _HUGE_INT.search(str(cause))
+        if isinstance(cause, ValueError) and digits:
+            return error_response(
+                400,
+                "invalid_json",
+                f"the body has a number with {digits[1]} digits; numbers may have at most 4300 digits "
+                "(ids of that size can be sent as strings)",
+            )
         return error_response(400, "invalid_json", f"the body could not be parsed as JSON: {cause}")
     code = HTTP_CODES.get(exc.status_code, f"http_{exc.status_code}")
     message = str(exc.detail)

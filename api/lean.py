@@ -9,15 +9,21 @@ text over the limit, too many items) is handed to those FastAPI routes with the 
 error keeps its exact status, code and message (tests/test_api_lean.py compares both paths byte for byte);
 the routes also stay declared for the OpenAPI docs.
 
-Small jobs are matched inline on the event loop: a thread-pool hop costs more than sub-millisecond matching,
-and a thread holding the GIL delays the loop by up to the interpreter's 5 ms switch interval anyway.  Jobs
-estimated above ``Settings.inline_chars`` characters of matching run in the thread pool, so a large text
-or batch never blocks the loop (``/health`` still answers)."""
+Only jobs known to be small are matched inline on the event loop (a thread-pool hop costs 0.1-0.2 ms of CPU,
+as much as matching a short text): at most ``Settings.inline_chars`` characters AND at most ``INLINE_NAMES``
+words that may start a name.  Length alone is no bound: the variant and fuzzy passes cost up to ~30 µs per
+capitalised (or caseless-script) word they cannot match exactly (2,000 characters of near misses of known
+names: 7-9 ms; before the name-layer rewrite, 0.6-1.2 ms per word: 0.2-0.6 s), against ~0.5 µs per character
+of ordinary text.  Every other job runs in the thread pool, which is the server's one pool for CPU work
+(``api.state.CPU_THREADS``), so a large or name-dense text never blocks the loop: ``/health`` and small
+requests still answer."""
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import anyio.to_thread
@@ -30,6 +36,7 @@ from .middleware import (
     NORMALIZER_KEY,
     VERSION_HEADER,
     ASGIApp,
+    Message,
     Receive,
     Scope,
     Send,
@@ -51,10 +58,29 @@ LEAN_PATHS = frozenset({"/normalize", "/normalize/batch", "/resolve"})
 # bodies up to this size are parsed on the event loop (~0.3 ms), larger ones in a thread
 PARSE_INLINE_BYTES = 64 * 1024
 RESOLVE_COST = 32  # resolve() costs ~30x more per character than normalize() (a 1000-char name: 35-90 ms)
+# Inline only up to this many words that may start a name: ~30 µs each at worst (capitalised near misses go
+# through the fuzzy pass), so an inline job blocks the loop ~2 ms at most; a 1 KB news paragraph (30-45 such
+# words, ~0.5 ms) qualifies, a page of names goes to a thread.
+INLINE_NAMES = 64
 OFFSETS = {b"": "codepoint", b"offsets=codepoint": "codepoint", b"offsets=utf16": "utf16"}
 JSON_TYPE = (b"content-type", b"application/json")
+# A word start that may begin a name: a letter that is not lower case (capitals, and letters of caseless
+# scripts such as Arabic).  The lower-case letters of the scripts the tables cover are excluded; any other
+# lower-case letter counts too (an overestimate, which only sends a job to a thread).
+_NAME_START = re.compile(r"\b[^\W\d_a-zß-öø-ÿğışα-ωά-ώа-яѐ-џ]")
 
-Job = tuple[Callable[[], bytes], int]  # (work giving the JSON answer, estimated cost in characters)
+# (work giving the JSON answer, estimated cost in characters, the texts whose name-like words bound the rest)
+Job = tuple[Callable[[], bytes], int, Sequence[str]]
+
+
+def name_words(texts: Iterable[str]) -> int:
+    """Words that may start a name in ``texts`` (an upper bound on what makes matching expensive)."""
+    return sum(len(_NAME_START.findall(t)) for t in texts)
+
+
+def runs_inline(cost: int, texts: Sequence[str], inline_chars: int) -> bool:
+    """True if a job is known to be small enough to run on the event loop."""
+    return cost <= inline_chars and (not texts or name_words(texts) <= INLINE_NAMES)
 
 
 def plain_float(x: float) -> bool:
@@ -107,6 +133,7 @@ class LeanRoutes:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = self.state
+        state.limit_threads()
         norm = scope[NORMALIZER_KEY] = state.holder.current()
         vsend = VersionedSend(send, norm.version.encode("ascii"))
         try:
@@ -119,8 +146,11 @@ class LeanRoutes:
             else:  # parsing and validating a big body takes milliseconds too
                 job = await anyio.to_thread.run_sync(prepare, scope, body, norm)
             if job is not None:
-                work, cost = job
-                out = work() if cost <= state.settings.inline_chars else await anyio.to_thread.run_sync(work)
+                work, cost, texts = job
+                if runs_inline(cost, texts, state.settings.inline_chars):
+                    out = work()
+                else:
+                    out = await anyio.to_thread.run_sync(work)
                 headers = [(b"content-length", b"%d" % len(out)), JSON_TYPE, (VERSION_HEADER, vsend.version)]
                 vsend.started = True
                 await send({"type": "http.response.start", "status": 200, "headers": headers})
@@ -130,7 +160,28 @@ class LeanRoutes:
             await internal_error(state, scope, receive, vsend)
             return
         self.handed_on += 1
-        await self.fallback(scope, replay(body, receive), vsend)  # it answers (and guards) on its own
+        if len(body) <= PARSE_INLINE_BYTES:
+            await self.fallback(scope, replay(body, receive), vsend)  # it answers (and guards) on its own
+        else:  # FastAPI would parse the big body again, on the loop (an 8 MB body: ~0.1 s)
+            await self._fallback_in_thread(scope, body, vsend)
+
+    async def _fallback_in_thread(self, scope: Scope, body: bytes, send: VersionedSend) -> None:
+        """Let the FastAPI routes answer a big body that the lean path did not take (an error, usually) on
+        an event loop of their own in a worker thread, then send their answer (small) from this loop."""
+        messages: list[Message] = []
+
+        async def receive() -> Message:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def collect(message: Message) -> None:
+            messages.append(message)
+
+        def answer() -> None:
+            asyncio.run(self.fallback(dict(scope), receive, collect))
+
+        await anyio.to_thread.run_sync(answer)
+        for message in messages:
+            await send(message)
 
     def _normalize(self, scope: Scope, body: bytes, norm: Normalizer) -> Job | None:
         offsets = OFFSETS.get(scope.get("query_string", b""))
@@ -148,7 +199,7 @@ class LeanRoutes:
             mentions = mentions_json(result, offsets, req.explain)
             return dump({"mentions": mentions}, mention_floats(mentions))
 
-        return work, len(req.text)
+        return work, len(req.text), (req.text,)
 
     def _batch(self, scope: Scope, body: bytes, norm: Normalizer) -> Job | None:
         offsets = OFFSETS.get(scope.get("query_string", b""))
@@ -159,7 +210,8 @@ class LeanRoutes:
             return None
         if len(items) > self.state.settings.max_batch_items:
             return None
-        cost = sum(len(t) for it in items if isinstance(it, dict) and isinstance(t := it.get("text"), str))
+        texts = [t for it in items if isinstance(it, dict) and isinstance(t := it.get("text"), str)]
+        cost = sum(map(len, texts))
 
         def work() -> bytes:
             results = batch_results(norm, self.state, items, offsets)
@@ -172,7 +224,7 @@ class LeanRoutes:
                 floats += got
             return dump({"results": results}, floats)
 
-        return work, cost
+        return work, cost, texts
 
     def _resolve(self, scope: Scope, body: bytes, norm: Normalizer) -> Job | None:
         try:
@@ -186,4 +238,4 @@ class LeanRoutes:
             out = [c.to_dict(features=False) for c in cands]
             return dump({"candidates": out}, [c["score"] for c in out])
 
-        return work, len(req.name) * RESOLVE_COST
+        return work, len(req.name) * RESOLVE_COST, ()

@@ -2,6 +2,8 @@
 adds ``X-Table-Version`` to every response, enforces the body limit on the bytes actually received (a chunked
 body cannot bypass it), requires JSON in UTF-8, and turns any unexpected exception into a logged JSON 500.
 
+``HEAD`` on a GET route is answered as the GET, without the body.
+
 The pieces (:class:`VersionedSend`, :func:`read_body`, :func:`internal_error`) are shared with the lean
 handlers of the hot routes (``api/lean.py``), so both paths answer alike."""
 
@@ -106,6 +108,10 @@ class GuardMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        self.state.limit_threads()
+        if scope["method"] == "HEAD":  # every GET route answers HEAD: the GET answer's headers, no body
+            scope = {**scope, "method": "GET"}
+            send = _headers_only(send)
         norm = scope.get(NORMALIZER_KEY)  # already pinned when a lean handler passed the request on
         if norm is None:
             norm = scope[NORMALIZER_KEY] = self.state.holder.current()
@@ -120,6 +126,17 @@ class GuardMiddleware:
             await self.app(scope, receive, vsend)
         except Exception:
             await internal_error(self.state, scope, receive, vsend)
+
+
+def _headers_only(send: Send) -> Send:
+    """``send`` for a HEAD request: the response's status and headers (Content-Length included), no body."""
+
+    async def head_send(message: Message) -> None:
+        if message["type"] == "http.response.body" and message.get("body"):
+            message = {**message, "body": b""}
+        await send(message)
+
+    return head_send
 
 
 async def read_body(

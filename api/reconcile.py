@@ -36,6 +36,7 @@ BATCH_SIZE = 50  # queries per request that OpenRefine is told to send (it sends
 IDENTIFIER_SPACE = "urn:x-normalizer:entity:"  # host-independent: reconciled data stays valid on another port
 SCHEMA_SPACE = "urn:x-normalizer:type:"
 PREVIEW_SIZE = (420, 190)
+JSONP = "application/javascript"  # the answer's type with ?callback=
 CALLBACK = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*", re.ASCII)
 CORS_HEADERS = [
     (b"access-control-allow-origin", b"*"),
@@ -83,7 +84,9 @@ def strict_query_string(request: Request) -> None:
 router = APIRouter(prefix=PREFIX, tags=["reconcile"], dependencies=[Depends(strict_query_string)])
 
 Callback = Annotated[str | None, Query(description="JSONP: wrap the answer in a call to this function",
-                                       max_length=200)]
+                                       max_length=200,
+                                       # documented, checked by answer() (400 bad_request, not a 422)
+                                       json_schema_extra={"pattern": f"^{CALLBACK.pattern}$"})]
 QUERIES_DOC = ('a batch of queries as JSON: {"q0": {"query": "Daesh", "type": "organization", "limit": 3, '
                '"properties": [{"pid": "lang", "v": "en"}]}}')
 EXTEND_DOC = 'a data extension query as JSON: {"ids": ["org:isis"], "properties": [{"id": "wikidata"}]}'
@@ -98,8 +101,8 @@ FORM_BODY = {
                     "extend": {"type": "string", "description": EXTEND_DOC}}},
                 "example": {"queries": json.dumps(QUERIES_EXAMPLE)},
             },
-            "application/json": {"schema": {"type": "object", "properties": {
-                "queries": {"type": "object"}, "extend": {"type": "object"}}},
+            "application/json": {"schema": {"type": "object", "properties": {  # null: as if absent
+                "queries": {"type": ["object", "null"]}, "extend": {"type": ["object", "null"]}}},
                 "example": {"queries": QUERIES_EXAMPLE}},
         }
     }
@@ -125,7 +128,7 @@ FLYOUT_EXAMPLE = {"id": "org:isis", "html": "<div class=\"normalizer-flyout\"><h
 def examples(*objs: Any) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` with these examples of a 200 answer (plus the JSON errors)."""
     named = {f"example{i}": {"value": o} for i, o in enumerate(objs)}
-    return {200: {"content": {"application/json": {"examples": named}}},
+    return {200: {"content": {"application/json": {"examples": named}, JSONP: {"schema": {"type": "string"}}}},
             **{code: {"model": ErrorResponse} for code in (400, 404, 413, 422)}}
 
 
@@ -144,7 +147,7 @@ def answer(obj: Any, callback: str | None = None, status: int = 200) -> Response
     if not CALLBACK.fullmatch(callback):
         raise ApiError(400, "bad_request", "callback must be a JavaScript function name (letters, digits, _ $ .)")
     body = b"/**/" + callback.encode("ascii") + b"(" + json_bytes(obj) + b");"
-    return Response(body, status_code=status, media_type="application/javascript",
+    return Response(body, status_code=status, media_type=JSONP,
                     headers={"X-Content-Type-Options": "nosniff"})
 
 
@@ -217,7 +220,7 @@ async def service_get(
 async def service_post(request: Request, callback: Callback = None) -> Response:
     body = await request.body()
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if not body.strip():
+    if not body:  # (a JSON body of only white space is invalid JSON, not an absent body)
         fields: dict[str, Any] = {}
     elif media == "application/json" or media.endswith("+json"):
         data = load_json(body.decode("utf-8"), "body")
@@ -283,6 +286,10 @@ async def flyout(request: Request, entity_id: str, callback: Callback = None) ->
 
 @router.get("/preview/{entity_id:path}", summary="An HTML card of an entity (reconciliation preview)",
             response_class=HTMLResponse,
-            responses={200: {"content": {"text/html": {"example": "<!doctype html>...<h1>Islamic State</h1>..."}}}})
+            responses={200: {"content": {"text/html": {"example": "<!doctype html>...<h1>Islamic State</h1>..."}}},
+                       404: {"description": "no such entity: an HTML page saying so (JSON not_found for an id "
+                                            "with a line break, which no route takes)",
+                             "content": {"text/html": {"schema": {"type": "string"}},
+                                         "application/json": {"schema": ErrorResponse.model_json_schema()}}}})
 async def preview(request: Request, entity_id: str) -> HTMLResponse:
     return preview_page(_norm(request).entity(entity_id), entity_id)

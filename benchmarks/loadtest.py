@@ -90,6 +90,7 @@ SERVERS = {  # settings of `normalizer serve` to compare
     "lean-inline": ["--inline-chars", "100000000"],  # lean handlers, every job on the event loop
 }
 EXPECTED_IDS: list[list[str | None]] = []  # per paragraph, from the library in-process
+START_TIMEOUT = 180  # seconds: each worker loads and warms the tables before it answers (slow on a loaded machine)
 LOAD_AT_START = os.getloadavg()[0]
 CPU_AVAILABLE = 0.0
 
@@ -186,7 +187,7 @@ def start_server(
     ]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"server exited: {proc.stderr.read().decode() if proc.stderr else ''}")
@@ -196,7 +197,7 @@ def start_server(
         except httpx.TransportError:
             time.sleep(0.1)
     proc.kill()
-    raise TimeoutError("server did not start within 60 s")
+    raise TimeoutError(f"server did not start within {START_TIMEOUT} s")
 
 
 def stop_server(proc: subprocess.Popen[bytes]) -> None:
@@ -417,7 +418,7 @@ def report(
         f"level after {args.warmup:g} s warm-up, at most {args.max_requests} requests; access log off; client "
         f"`{args.client}` (one keep-alive connection per virtual client). Server "
         "`no-lean`: every route through FastAPI, matching in its thread pool (as before the lean handlers); "
-        "`lean`: as served now (jobs up to 2,000 characters inline); `lean-thread`: every job in the thread pool; "
+        "`lean`: as served now (jobs up to 2,000 characters and 12 name-like words inline); `lean-thread`: every job in the thread pool; "
         "`lean-inline`: every job on the event loop. The servers run side by side and take turns level by level.",
         "",
         f"In-process library, same paragraphs, one thread, before and after the HTTP levels: {anchors}; "

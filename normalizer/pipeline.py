@@ -46,7 +46,7 @@ class Normalizer:
         self.use_context = context
         paths: list[str | Path] = ([bundled_dir()] if bundled else []) + list(tables)
         self._config = _Config(tuple(str(Path(t).resolve()) for t in tables), bundled, variants, fuzzy, context,
-                               cache, None if folder is None else str(folder.rules_path))  # for pickling
+                               cache, None if folder is None else str(folder.rules_path), link)  # for pickling
         self.thresholds = Thresholds()
 
         def build() -> tuple[TableSet, AliasMatcher]:
@@ -168,6 +168,20 @@ class Normalizer:
         scored.sort(key=lambda t: (t[0], t[1]))
         return [e for _, _, e in scored[:limit]]
 
+    # -------------------------------------------------------------------------------------------- warm-up
+    def warm(self) -> Normalizer:
+        """Build now everything that is otherwise built on first use (variant and fuzzy indexes, stopwords,
+        common words, per-script patterns, memos), so that no later call pays for it: a server calls this
+        before it reports ready and before a reload swaps tables in.  Returns ``self``."""
+        _ = self.variants.common_words, self.stopwords
+        if self.use_variants or self.use_fuzzy or self.use_context:
+            _ = self.variant_index, self.fuzzy_index
+        for text, lang in _WARM_TEXTS:
+            self.normalize(text, lang)
+            self.normalize(text, lang, explain=True)
+        self.resolve("Islamik Devlet")
+        return self
+
     # ---------------------------------------------------------------------------------------------- pickling
     def __getstate__(self) -> dict[str, Any]:
         """A Normalizer pickles as its configuration (absolute table paths, options) and table version, not
@@ -188,7 +202,7 @@ class Normalizer:
         if built is None:
             folder = None if config.folder_rules is None else Folder(Path(config.folder_rules))
             built = Normalizer(config.tables, bundled=config.bundled, folder=folder, variants=config.variants,
-                               fuzzy=config.fuzzy, context=config.context, cache=config.cache)
+                               fuzzy=config.fuzzy, context=config.context, cache=config.cache, link=config.link)
             if built.version != version:
                 where = (config.tables or (str(bundled_dir()),))[0]
                 raise TableError([Problem(where, 0, f"the tables changed since this Normalizer was pickled "
@@ -206,9 +220,20 @@ class _Config(NamedTuple):
     context: bool
     cache: bool | str | Path | None
     folder_rules: str | None
+    link: bool = True
 
 
 _REBUILT: dict[tuple[_Config, str], Normalizer] = {}  # per process: the Normalizer last rebuilt by unpickling
+
+# One sentence per script and language the tables cover (own text), with names known and unknown, an
+# acronym, inflected and quoted forms: one pass over them reaches every lazily built part of the pipeline.
+_WARM_TEXTS = (
+    ("MİT'in Daesh operasyonu Türkiye'de; Kara Kuvvetleri, also known as \"Blue Falcon\", near Aleppo.", "tr"),
+    ("The U.N. said Islamik State and the PKK met Mr. Example Namesson in Baghdad on Monday.", "en"),
+    ("Der Geheimdienst MIT hat mit der Polizei in Syrien ermittelt; la France et l'ONU à Damas.", None),
+    ("قال مسؤول في بغداد إن تنظيم داعش هاجم قرية قرب الموصل.", "ar"),
+    ("Το Ισλαμικό Κράτος στη Συρία· Исламское государство в Сирии и Турции.", None),
+)
 
 
 def _with_derived_acronyms(tables: TableSet, folder: Folder) -> TableSet:

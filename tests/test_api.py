@@ -333,8 +333,9 @@ def test_health_answers_while_a_normalize_is_in_flight(table: Path) -> None:
 
     class Slow(Normalizer):
         def normalize(self, text: str, lang: str | None = None, *, explain: bool = False):  # type: ignore[override]
-            started.set()
-            release.wait(timeout=30)
+            if len(text) > 1000:  # (not the warm-up's sentences)
+                started.set()
+                release.wait(timeout=30)
             return super().normalize(text, lang, explain=explain)
 
     with TestClient(create_app(Slow([table], bundled=False))) as c:
@@ -368,3 +369,94 @@ def test_settings_round_trip_through_the_environment(table: Path) -> None:
     )
     assert Settings.from_env(s.to_env()) == s
     assert Settings.from_env({}) == Settings()
+
+
+# ------------------------------------------------------------------------------------------------ warm-up
+def _forbid_lazy_builds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on, building any index that Normalizer builds on first use fails the request (a 500)."""
+
+    def built_on_first_use(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("an index was built on first use, inside a request")
+
+    for name in ("VariantIndex", "index_for", "load_stopwords", "default_variants"):
+        monkeypatch.setattr(f"normalizer.pipeline.{name}", built_on_first_use)
+    monkeypatch.setattr("gzip.open", built_on_first_use)  # the common-words list (a gzip file)
+
+
+WARM_PROBES = [  # every pass, every script, explain, resolve
+    ("/normalize", {"text": "MİT'in Daesh operasyonu, also known as \"Blue Kite\", Türkiye'de.", "explain": True}),
+    ("/normalize", {"text": "Islamik Stat und Syrien; Ισλαμικό Κράτος; داعش في سوريا; Исламское государство"}),
+    ("/normalize/batch", {"items": [{"id": 1, "text": "Deash and the Turkish MIT"}]}),
+    ("/resolve", {"name": "Islamik Devlet"}),
+]
+
+
+def test_the_app_serves_a_warm_normalizer_and_reload_warms_before_the_swap(
+    table: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No request builds an index (on the event loop it stalled every other request for a second or more):
+    create_app warms the Normalizer before anything is served, and a reload warms the new one before the
+    swap."""
+    cold = Normalizer([table], bundled=False)
+    assert cold._index is None and cold._fuzzy_index is None  # built on first use, as the library does
+    app = create_app(cold, tables=[table], bundled=False, allow_reload=True)
+    with TestClient(app) as c:
+        with monkeypatch.context() as m:
+            _forbid_lazy_builds(m)
+            for path, body in WARM_PROBES:
+                assert c.post(path, json=body).status_code == 200, (path, c.post(path, json=body).text)
+        table.write_text(table.read_text(encoding="utf-8") + NEW_ENTITY, encoding="utf-8")
+        reloaded = c.post("/admin/reload")
+        assert reloaded.status_code == 200 and reloaded.json()["changed"]
+        with monkeypatch.context() as m:
+            _forbid_lazy_builds(m)
+            for path, body in WARM_PROBES:
+                r = c.post(path, json=body)
+                assert r.status_code == 200 and r.headers["x-table-version"] == reloaded.json()["version"]
+            assert c.post("/normalize", json={"text": "Example Brigade"}).json()["mentions"][0]["id"] == (
+                "org:new-group"
+            )
+        assert unexpected(c) == 0
+
+
+# ------------------------------------------------------------------------------------------------ limits
+def test_head_answers_on_every_get_route(client: TestClient) -> None:
+    for path in ["/health", "/entities/org:isis", "/entities?q=Dae", "/openapi.json", "/docs"]:
+        get, head = client.get(path), client.head(path)
+        assert (get.status_code, head.status_code) == (200, 200), path
+        assert head.content == b"" and head.headers["content-length"] == get.headers["content-length"]
+        assert head.headers["content-type"] == get.headers["content-type"]
+        assert head.headers["x-table-version"]
+    missing = client.head("/entities/org:none")
+    assert missing.status_code == 404 and missing.content == b""
+    assert client.head("/normalize").status_code == 405  # a POST route
+
+
+def test_a_huge_integer_is_explained_in_the_clients_terms(client: TestClient) -> None:
+    for path, body in [
+        ("/resolve", b'{"name": "Daesh", "limit": ' + b"9" * 4301 + b"}"),
+        ("/normalize/batch", b'{"items": [{"id": ' + b"1" * 5000 + b', "text": "ISIS"}]}'),
+    ]:
+        r = post(client, path, body)
+        err = r.json()["error"]
+        assert (r.status_code, err["code"]) == (400, "invalid_json")
+        assert "at most 4300 digits" in err["message"] and str(body.count(b"9") or 5000) in err["message"]
+        assert "sys." not in err["message"] and "set_int_max_str_digits" not in err["message"]
+    assert unexpected(client) == 0
+
+
+def test_the_default_limits_admit_a_full_batch_in_any_json_encoding(table: Path) -> None:
+    """max_batch_items (1000) texts of 1,000 characters fit the default body limit even when every
+    character is \\u-escaped (6 bytes: what json.dumps sends by default for non-ASCII)."""
+    text = ("και\u00a0της\u00a0στην\u00a0" * 80)[:1000]  # (no-break spaces: escaped too)
+    items = [{"id": i, "text": text} for i in range(1000)]
+    body = json.dumps({"items": items}).encode()  # ensure_ascii: \u03ba...
+    assert len(body) > 6_000_000 and len(text) == 1000
+    with TestClient(create_app(tables=[table], bundled=False)) as c:
+        r = post(c, "/normalize/batch", body)
+        assert r.status_code == 200, r.text[:300]
+        assert [x["id"] for x in r.json()["results"]] == list(range(1000))
+        one = post(c, "/normalize", json.dumps({"text": "ب" * 200_000}).encode())  # max_text_chars, escaped
+        assert one.status_code == 200
+        too_many = post(c, "/normalize/batch", json.dumps({"items": [{"text": "x"}] * 1001}).encode())
+        assert too_many.json()["error"]["code"] == "too_many_items"

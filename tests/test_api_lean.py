@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from api import create_app
 from api.errors import json_bytes
-from api.lean import dump, mention_floats, plain_float
+from api.lean import INLINE_NAMES, dump, mention_floats, name_words, plain_float
 from normalizer import Normalizer
 
 TABLE = """\
@@ -247,26 +247,39 @@ class Where(Normalizer):
 
 
 def test_small_jobs_run_inline_and_large_ones_in_a_thread(tmp_path: Path) -> None:
+    """Inline only when the text is short AND has few words that may start a name (the expensive part)."""
     path = tmp_path / "table.yaml"
     path.write_text(TABLE, encoding="utf-8")
     norm = Where([path], bundled=False)
     norm.calls = []
-    small, large = "ISIS ve MİT. " * 10, "ISIS ve MİT. " * 200
-    with TestClient(create_app(norm, inline_chars=1_000)) as c:
+    small = "ISIS ve MİT. " * 3  # 39 characters, 6 name-like words
+    large = "ISIS ve MİT. " * 200  # over inline_chars
+    dense = "Isis Ve Mit " * 22  # 264 characters, but 66 name-like words (over INLINE_NAMES)
+    arabic = "داعش " * 70  # caseless script: every word may be a name
+    lower = "isis ve mit. " * 70  # 910 characters, no name-like word
+    assert name_words([small]) == 6 and name_words([dense]) == 66 and name_words([lower]) == 0
+    assert name_words([arabic]) == 70 > INLINE_NAMES >= 10 * name_words([small])
+    app = create_app(norm, inline_chars=1_000)
+    norm.calls = []  # (create_app warmed the Normalizer, off the loop)
+    with TestClient(app) as c:
         for path_, body in [
             ("/normalize", {"text": small}),
             ("/normalize", {"text": large}),
-            ("/normalize/batch", {"items": [{"text": small}] * 3}),
-            ("/normalize/batch", {"items": [{"text": small}] * 10}),
+            ("/normalize", {"text": dense}),
+            ("/normalize", {"text": arabic}),
+            ("/normalize", {"text": lower}),
+            ("/normalize/batch", {"items": [{"text": small}] * 2}),
+            ("/normalize/batch", {"items": [{"text": small}] * 11}),  # 429 characters, 66 name-like words
             ("/resolve", {"name": "Ebu Bekir"}),
             ("/resolve", {"name": "Ebu Bekir el-Bağdadi " * 3}),
         ]:
             assert c.post(path_, json=body).status_code == 200
-    assert norm.calls == [True, False] + [True] * 3 + [False] * 10 + [True, False]
+    assert norm.calls == [True, False, False, False, True] + [True] * 2 + [False] * 11 + [True, False]
+    apps = [create_app(norm, inline_chars=0), create_app(norm, lean=False)]
     norm.calls = []
-    with TestClient(create_app(norm, inline_chars=0)) as c:  # 0: always a thread
+    with TestClient(apps[0]) as c:  # 0: always a thread
         assert c.post("/normalize", json={"text": "ISIS"}).status_code == 200
-    with TestClient(create_app(norm, lean=False)) as c:  # the FastAPI routes: always a thread
+    with TestClient(apps[1]) as c:  # the FastAPI routes: always a thread
         assert c.post("/normalize", json={"text": "ISIS"}).status_code == 200
     assert norm.calls == [False, False]
 
@@ -326,3 +339,43 @@ def test_a_big_body_is_parsed_off_the_loop_with_the_same_answer(norm: Normalizer
             len(got.json()["results"]) == 101
             and got.json()["results"][-1]["error"]["code"] == "validation_error"
         )
+
+
+def test_a_big_body_the_lean_path_refuses_is_answered_off_the_loop(
+    norm: Normalizer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big body that is not valid JSON, or not valid for the route, is parsed again by the FastAPI routes to
+    word the error: that happens in a worker thread too (on the loop, a 6 MB body stalled it ~0.1 s), with
+    the same answer, byte for byte."""
+    import threading
+
+    import api.errors
+
+    threads: list[str] = []
+    original = api.errors.error_response
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(api.errors, "error_response", recording)
+    items = [{"id": i, "text": (TR + " ") * 16} for i in range(100)]
+    good = json.dumps({"items": items}).encode()
+    assert len(good) > 64 * 1024
+    bodies = [
+        ("/normalize/batch", good[:-1]),  # invalid JSON
+        ("/normalize/batch", good[:-1] + b', "extra": 1}'),  # an unknown field
+        ("/normalize", json.dumps({"text": TR * 2000, "lang": "Turkish"}).encode()),
+    ]
+    with (
+        TestClient(create_app(norm)) as lean,
+        TestClient(create_app(norm, lean=False)) as ref,
+    ):
+        for path, body in bodies:
+            threads.clear()
+            got = _post(lean, path, body, JSON)
+            assert threads == ["AnyIO worker thread"], (path, threads)  # worded off the event loop
+            want = _post(ref, path, body, JSON)
+            assert 400 <= got.status_code < 500 and got.status_code == want.status_code
+            assert got.content == want.content and got.headers == want.headers
+
