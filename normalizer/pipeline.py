@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .cache import load_or_build
-from .decide import DERIVED, Thresholds, mention_from_hit, select_hits
+from .decide import DERIVED, Thresholds, mentions_from_hits
 from .fold import Folder, default_folder
 from .fuzzy_index import FuzzyIndex, index_for
 from .inflect import restore_inflected, with_inflections
@@ -108,9 +108,8 @@ class Normalizer:
         if len(text) > MAX_TEXT_CHARS:
             raise ValueError(f"text too long: {len(text)} characters (limit {MAX_TEXT_CHARS}); split it")
         folded = self.folder.fold(text)
-        hits = select_hits(self.matcher.find(folded, lang))
         steps = self.folder.steps_for if explain else None
-        mentions = [mention_from_hit(h, text, lang=lang, fold_steps=steps) for h in hits]
+        mentions = mentions_from_hits(self.matcher.find(folded, lang), text, lang=lang, fold_steps=steps)
         mentions = restore_inflected(mentions, self.tables)  # inflected Greek/Russian forms: inflected, table alias
         if self.use_variants or self.use_fuzzy or self.use_context:
             tokens = tokenize(folded, self.variants)

@@ -8,6 +8,7 @@ removes spaces, so original index = folded index + spaces removed before it).
 
 from __future__ import annotations
 
+import os
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable
@@ -19,6 +20,18 @@ from .fold import Folded
 
 if TYPE_CHECKING:
     from .matcher import AliasMatcher
+
+try:  # the compiled scan (normalizer/_scan.pyx, built by pip install): the same steps as the Python below, in C
+    from . import _scan as _compiled
+except ImportError:  # pragma: no cover  (a machine that could not compile it: the Python reference runs)
+    _compiled = None
+# True: find() runs the compiled scan; NORMALIZER_PURE=1 (or setting this False) runs the Python reference
+USE_COMPILED = _compiled is not None and os.environ.get("NORMALIZER_PURE", "").strip().lower() not in {"1", "true", "yes"}
+
+
+def compiled_available() -> bool:
+    """Was the compiled scan built and imported?"""
+    return _compiled is not None
 
 F_ARABIC, F_ARTICLE, F_UPPER, F_NEEDCAP = 1, 2, 4, 8  # key flags (F_NEEDCAP: every alias needs a capital)
 _APOSTROPHES = frozenset("'’ʼ‘`´′")
@@ -43,6 +56,7 @@ class Hit(NamedTuple):
 
 
 _hit = tuple.__new__  # Hit without the NamedTuple's Python-level __new__
+_ENV = (_hit, Hit, _PLAIN_RULES, case_flags, shouting)  # what the compiled scan calls back (the same objects)
 
 
 def _to_chars(raw: bytes, matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -80,8 +94,10 @@ class Scanner:
 
     def find(self: AliasMatcher, folded: Folded, lang: str | None = None) -> list[Hit]:
         """All alias hits in ``folded``, in original offsets (may overlap; see decide)."""
-        hits: list[Hit] = []
         suffixes = self.affixes.suffixes(lang)
+        if USE_COMPILED:
+            return _compiled.find(self, folded, suffixes, self.folder._fast, FastAux, _ENV)
+        hits: list[Hit] = []
         padded = " " + folded.text
         aux = folded.aux if isinstance(folded.aux, FastAux) and folded.aux.fast is self.folder._fast else None
         caps = aux.fast.capitals(aux.private) if aux is not None else None

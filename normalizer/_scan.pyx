@@ -1,0 +1,540 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
+"""Compiled exact path: :meth:`Scanner.find <normalizer.scan.Scanner.find>` and the mentions of its hits
+(:func:`normalizer.decide.mention_from_hit`), the same steps as the Python in ``scan.py`` and ``decide.py``
+with the per-character and per-match work in C.
+
+The Python code stays the reference: ``tests/test_exact_identity.py`` runs both paths over the dev texts and the
+generator corpora and compares their ``explain=True`` output with digests stored before this module existed.
+Rare branches (Arabic proclitics, the shorter-key fallback's key lookup, multi-entity decisions, explain data,
+case tests of text without case marks) call the same Python helpers as the reference.
+"""
+
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
+from cpython.list cimport PyList_GET_ITEM, PyList_GET_SIZE
+from cpython.object cimport PyObject, PyTypeObject
+from cpython.ref cimport Py_INCREF
+from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_GET_SIZE
+from cpython.unicode cimport PyUnicode_DATA, PyUnicode_GET_LENGTH, PyUnicode_KIND, PyUnicode_READ, PyUnicode_Substring
+from libc.stdlib cimport free, malloc
+from libc.string cimport memchr
+
+cdef extern from *:
+    """
+    #include <structmember.h>
+    /* A slotted class's instance with its slots set straight from an array (a new object: the slots are empty,
+       so this is what the member descriptors' setters would do, without a call per field). */
+    static PyObject* nz_new_slotted(PyTypeObject* tp, Py_ssize_t n, const Py_ssize_t* offs, PyObject** vals) {
+        PyObject* o = tp->tp_alloc(tp, 0);
+        if (o == NULL) return NULL;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_INCREF(vals[i]);
+            *(PyObject**)((char*)o + offs[i]) = vals[i];
+        }
+        return o;
+    }
+    /* The slot offset of a member descriptor holding an object (T_OBJECT_EX), else -1. */
+    static Py_ssize_t nz_slot_offset(PyObject* d) {
+        if (Py_TYPE(d) != &PyMemberDescr_Type) return -1;
+        PyMemberDef* m = ((PyMemberDescrObject*)d)->d_member;
+        if (m->type != T_OBJECT_EX || (m->flags & READONLY)) return -1;
+        return m->offset;
+    }
+    """
+    object nz_new_slotted(PyTypeObject* tp, Py_ssize_t n, const Py_ssize_t* offs, PyObject** vals)
+    Py_ssize_t nz_slot_offset(PyObject* d)
+
+cdef enum:
+    F_ARABIC = 1
+    F_ARTICLE = 2
+    F_UPPER = 4
+    F_NEEDCAP = 8
+    MODE_IDENTITY = 0
+    MODE_FAST = 1  # only space runs collapsed: original = folded + breakpoints at or before it
+    MODE_GENERAL = 2  # Folded.span over the breakpoint arrays
+
+DEF CAP_U = 85  # b"U" in the case marks
+DEF CAP_L = 108  # b"l"
+
+cdef str FALLBACK = "fallback:shorter"
+cdef tuple FALLBACK_T = (FALLBACK,)
+cdef object FALSE = False
+cdef tuple EMPTY = ()
+
+
+cdef inline bint _is_arabic(Py_UCS4 c) nogil:
+    return 0x600 <= c <= 0x6ff or 0x750 <= c <= 0x77f or 0x8a0 <= c <= 0x8ff
+
+
+cdef inline bint _is_apostrophe(Py_UCS4 c) nogil:
+    return c == 0x27 or c == 0x2019 or c == 0x2bc or c == 0x2018 or c == 0x60 or c == 0xb4 or c == 0x2032
+
+
+cdef class _Scan:
+    """One ``find`` over one folded text (one automaton pass at a time)."""
+
+    cdef object m, folded, hit_new, hit_type, plain_rules, case_flags, shouting
+    cdef str source, padded
+    cdef object suffixes, records
+    cdef list hits
+    cdef const unsigned char* flags
+    cdef int kind, skind
+    cdef void* data
+    cdef void* sdata
+    cdef Py_ssize_t n, slen, short, maxlen, min_alias, ftext_len
+    cdef const char* caps
+    cdef Py_ssize_t ncaps
+    cdef object caps_obj
+    cdef int mode
+    cdef Py_ssize_t* fpos
+    cdef Py_ssize_t* opos
+    cdef Py_ssize_t nbp
+
+    def __dealloc__(self):
+        free(self.fpos)
+        free(self.opos)
+
+    # ----------------------------------------------------------------------------------------------- text
+    cdef inline Py_UCS4 ch(self, Py_ssize_t i):
+        return PyUnicode_READ(self.kind, self.data, i)
+
+    cdef Py_ssize_t find_space(self, Py_ssize_t a, Py_ssize_t b):
+        """``padded.find(" ", a, b)``"""
+        if b > self.n:
+            b = self.n
+        if a < 0:
+            a = 0
+        while a < b:
+            if PyUnicode_READ(self.kind, self.data, a) == 32:
+                return a
+            a += 1
+        return -1
+
+    cdef Py_ssize_t rfind_space(self, Py_ssize_t a, Py_ssize_t b):
+        """``padded.rfind(" ", a, b)``"""
+        if b > self.n:
+            b = self.n
+        if a < 0:
+            a = 0
+        b -= 1
+        while b >= a:
+            if PyUnicode_READ(self.kind, self.data, b) == 32:
+                return b
+            b -= 1
+        return -1
+
+    cdef bint caps_has(self, int mark, Py_ssize_t a, Py_ssize_t b):
+        """``caps.find(mark, a, b) != -1``"""
+        if b > self.ncaps:
+            b = self.ncaps
+        if a < 0:
+            a = 0
+        if b <= a:
+            return False
+        return memchr(self.caps + a, mark, b - a) != NULL
+
+    # ------------------------------------------------------------------------------------------- offsets
+    cdef void set_breakpoints(self, tuple fpos, tuple opos) except *:
+        cdef Py_ssize_t i, k = len(fpos)
+        free(self.fpos)
+        free(self.opos)
+        self.fpos = <Py_ssize_t*>malloc((k + 1) * sizeof(Py_ssize_t))
+        self.opos = <Py_ssize_t*>malloc((k + 1) * sizeof(Py_ssize_t))
+        if self.fpos == NULL or self.opos == NULL:
+            raise MemoryError()
+        for i in range(k):
+            self.fpos[i] = fpos[i]
+        if opos is not None:
+            for i in range(k):
+                self.opos[i] = opos[i]
+        self.nbp = k
+
+    cdef Py_ssize_t bisect_right(self, Py_ssize_t x):
+        cdef Py_ssize_t lo = 0, hi = self.nbp, mid
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if x < self.fpos[mid]:
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
+
+    cdef Py_ssize_t orig(self, Py_ssize_t i):
+        """``Folded.orig``"""
+        cdef Py_ssize_t k
+        if i >= self.ftext_len:
+            return self.slen
+        if self.nbp == 0:
+            return i
+        k = self.bisect_right(i) - 1
+        if k < 0:
+            return i
+        return self.opos[k] + (i - self.fpos[k])
+
+    cdef void span(self, Py_ssize_t a, Py_ssize_t b, Py_ssize_t* start, Py_ssize_t* end):
+        """Folded ``[a, b)`` -> original ``[start, end)`` (``_identity``, ``_fast_span`` or ``Folded.span``)."""
+        cdef Py_ssize_t os, oe
+        if self.mode == MODE_IDENTITY:
+            start[0], end[0] = a, b
+        elif self.mode == MODE_FAST:
+            start[0] = a + self.bisect_right(a)
+            end[0] = b + self.bisect_right(b) if b < self.ftext_len else self.slen
+        else:
+            os = self.orig(a)
+            oe = self.orig(b)
+            if oe <= os and b > a:
+                oe = self.orig(b - 1) + 1
+            if b > a and b < self.ftext_len and self.ch(b + 1) != 32:  # folded.text[b] is padded[b + 1]
+                oe = max(self.orig(b - 1) + 1, os)
+            start[0], end[0] = os, oe
+
+    # ------------------------------------------------------------------------------------------- matches
+    cdef list matches(self, object ac, object raw, Py_ssize_t lo, Py_ssize_t hi):
+        """``Scanner._matches``: leftmost-longest matches in ``padded[lo:hi]`` in str offsets."""
+        cdef list ms, out
+        cdef bytes b
+        cdef str sub
+        cdef const unsigned char* p
+        cdef Py_ssize_t pb, pc, s, e, i, nb
+        cdef tuple t
+        if raw is not None:
+            ms = ac.find(raw if lo == 0 and hi == PyBytes_GET_SIZE(raw) else raw[lo:hi])
+            if lo == 0:
+                return ms
+            return [(<Py_ssize_t>t[0] + lo, <Py_ssize_t>t[1] + lo, t[2]) for t in ms]
+        sub = PyUnicode_Substring(self.padded, lo, hi)
+        if sub.isascii():
+            ms = ac.find(sub.encode("ascii"))
+            if lo == 0:
+                return ms
+            return [(<Py_ssize_t>t[0] + lo, <Py_ssize_t>t[1] + lo, t[2]) for t in ms]
+        b = sub.encode("utf-8")
+        ms = ac.find(b)
+        p = <const unsigned char*>PyBytes_AS_STRING(b)
+        out = []
+        pb = pc = 0
+        for t in ms:  # UTF-8 byte offsets -> str offsets (matches do not overlap and come in order)
+            s, e = t[0], t[1]
+            for i in range(pb, s):
+                if (p[i] & 0xC0) != 0x80:
+                    pc += 1
+            s = pc
+            for i in range(t[0], e):
+                if (p[i] & 0xC0) != 0x80:
+                    pc += 1
+            out.append((s + lo, pc + lo, t[2]))
+            pb = e
+        return out
+
+    cdef void run(self, object ac, const unsigned int[:] pkeys, object raw) except *:
+        """``Scanner._scan``"""
+        cdef list todo = [(0, self.n)]
+        cdef Py_ssize_t lo, hi, s, e, w, nxt, a, b
+        cdef unsigned int k
+        cdef unsigned char f
+        cdef Py_ssize_t n = self.n
+        cdef object hit, t
+        cdef tuple mt, rules
+        while todo:
+            lo, hi = todo.pop()
+            for t in self.matches(ac, raw, lo, hi):
+                mt = <tuple>t
+                s = <Py_ssize_t>mt[0]
+                e = <Py_ssize_t>mt[1]
+                k = pkeys[<Py_ssize_t>mt[2]]
+                f = self.flags[k]
+                if e < n and self.ch(e) != 32 and not (f & F_ARABIC) and self.find_space(s + 1, e) == -1:
+                    # one word ending inside a longer one: only a fused suffix can save it (no shorter key)
+                    if e - s < self.short:
+                        continue
+                    w = self.find_space(e, n)
+                    if PyUnicode_Substring(self.padded, e, n if w == -1 else w) not in self.suffixes:
+                        continue
+                if ((f & F_NEEDCAP) and self.caps != NULL and not (f & F_ARABIC)
+                        and (e == n or self.ch(e) == 32) and ((f & F_UPPER) or self.find_space(s + 1, e) == -1)):
+                    self.span(s, e - 1, &a, &b)
+                    if not self.caps_has(CAP_U, a, b):  # no capital: accept's F_NEEDCAP test rejects it
+                        continue
+                hit = self.accept(k, s, e)
+                if hit is not None:
+                    self.hits.append(hit)
+                    rules = <tuple>(<tuple>hit)[3]
+                    if rules[PyTuple_GET_SIZE(rules) - 1] == FALLBACK:
+                        todo.append(((<tuple>hit)[5], min(n, e + self.maxlen)))
+                else:  # rejected: what started inside this span was hidden by it; look again
+                    nxt = self.find_space(s + 1, e)
+                    if nxt != -1:
+                        todo.append((nxt, min(n, e + self.maxlen)))
+
+    cdef object accept(self, unsigned int k, Py_ssize_t s, Py_ssize_t e):
+        """``Scanner._accept``"""
+        cdef unsigned char f = self.flags[k]
+        cdef list rules = None
+        cdef Py_ssize_t ws, name_start, w, start, end, n = self.n, nrows, i
+        cdef bint inflected = False, has_upper, all_upper
+        cdef str prefix, tail, text = None, key, case
+        cdef tuple rows, ok, r, out_rules
+        cdef object art
+        if f & F_ARABIC:
+            ws = self.rfind_space(0, s) + 1
+            prefix = PyUnicode_Substring(self.padded, ws, s)
+            if prefix:
+                if not self.m.affixes.proclitic_re.match(prefix):
+                    return None
+                rules = [f"proclitic:{prefix}"]
+            if f & F_ARTICLE:
+                art = self.m.affixes.article
+                if not (prefix.endswith(art) or prefix.endswith("لل")):
+                    return None
+            name_start = s
+        else:
+            name_start = s + 1
+        if e < n and self.ch(e) != 32:
+            w = self.find_space(e, n)
+            tail = PyUnicode_Substring(self.padded, e, n if w == -1 else w)
+            if e - name_start >= self.min_alias and tail in self.suffixes:
+                inflected = True
+                rules = (rules or []) + [f"suffix-fused:{tail}"]
+            else:
+                return self.shorter(s, e)
+        self.span(name_start - 1, e - 1, &start, &end)
+        if self.caps == NULL:
+            text = PyUnicode_Substring(self.source, start, end)
+            has_upper, all_upper = self.case_flags(text)
+        else:  # the same tests on the case marks
+            has_upper = self.caps_has(CAP_U, start, end)
+            all_upper = has_upper and not self.caps_has(CAP_L, start, end)
+        if (f & F_NEEDCAP) and not has_upper:  # lower-case 'time' for the acronym TIME: no alias can accept it
+            if (f & F_UPPER) or self.find_space(s + 1, e) == -1:
+                return None
+            return self.shorter(s, e)
+        rows = self.records.get(k)
+        if not rows:
+            rows = self.m.record(k)
+        if end < self.slen and _is_apostrophe(PyUnicode_READ(self.skind, self.sdata, end)) and e < n - 1:
+            rules = (rules or []) + ["suffix-apostrophe"]
+        nrows = PyTuple_GET_SIZE(rows)
+        if nrows == 1:
+            case = (<tuple>rows[0])[1]
+            if case == "any" or (has_upper if case == "cased" else all_upper if case == "upper"
+                                 else self._text(text, start, end) == (<tuple>rows[0])[0]):
+                ok = rows
+            else:
+                ok = ()
+        else:
+            kept = []
+            for i in range(nrows):
+                r = <tuple>rows[i]
+                case = r[1]
+                if case == "any" or (has_upper if case == "cased" else all_upper if case == "upper"
+                                     else self._text(text, start, end) == r[0]):
+                    kept.append(r)
+            ok = tuple(kept)
+        key = PyUnicode_Substring(self.padded, name_start, e)
+        if not ok:
+            return self.shorter(s, e) if self.find_space(name_start, e) != -1 else None
+        if PyUnicode_GET_LENGTH(key) <= 2:
+            for r in ok:
+                if r[1] != "upper":
+                    break
+            else:
+                if self.shouting(self.source, start, end):
+                    return None
+        if inflected:
+            w = self.find_space(e, n)
+            self.span(name_start - 1, (n if w == -1 else w) - 1, &ws, &end)
+        if rules:
+            out_rules = ("alias", *rules, f"case:{(<tuple>ok[0])[1]}")
+        else:
+            out_rules = self.plain_rules[(<tuple>ok[0])[1]]
+        return self.hit_new(self.hit_type, (start, end, ok, out_rules, inflected, e, key))
+
+    cdef str _text(self, str text, Py_ssize_t start, Py_ssize_t end):
+        return text if text is not None else PyUnicode_Substring(self.source, start, end)
+
+    cdef object shorter(self, Py_ssize_t s, Py_ssize_t e):
+        """``Scanner._shorter``: the longest shorter key at ``s``."""
+        cdef Py_ssize_t pos = self.rfind_space(s + 1, e)
+        cdef bint arabic = s < self.n and _is_arabic(self.ch(s))
+        cdef Py_ssize_t k
+        cdef object hit
+        cdef object index = self.m._index
+        while pos > s:
+            k = index.find(PyUnicode_Substring(self.padded, s, pos) if arabic
+                           else PyUnicode_Substring(self.padded, s + 1, pos))
+            if k >= 0:
+                hit = self.accept(<unsigned int>k, s, pos)
+                if hit is not None:
+                    return hit._replace(rules=hit.rules + FALLBACK_T)
+            pos = self.rfind_space(s + 1, pos)
+        return None
+
+
+cdef _Scan _new_scan(object matcher, object folded, str padded, object suffixes, object caps, object env):
+    cdef _Scan sc = _Scan.__new__(_Scan)
+    sc.m = matcher
+    sc.folded = folded
+    sc.source = folded.source
+    sc.slen = PyUnicode_GET_LENGTH(sc.source)
+    sc.skind = PyUnicode_KIND(sc.source)
+    sc.sdata = PyUnicode_DATA(sc.source)
+    sc.padded = padded
+    sc.n = PyUnicode_GET_LENGTH(padded)
+    sc.kind = PyUnicode_KIND(padded)
+    sc.data = PyUnicode_DATA(padded)
+    sc.ftext_len = sc.n - 1
+    sc.suffixes = suffixes
+    sc.records = matcher._records
+    sc.flags = <const unsigned char*>PyBytes_AS_STRING(matcher._flags)
+    sc.short = matcher.affixes.min_alias_length + 1
+    sc.min_alias = matcher.affixes.min_alias_length
+    sc.maxlen = matcher.max_key_len
+    sc.hit_new, sc.hit_type, sc.plain_rules, sc.case_flags, sc.shouting = env
+    sc.caps_obj = caps
+    if caps is not None:
+        sc.caps = PyBytes_AS_STRING(caps)
+        sc.ncaps = PyBytes_GET_SIZE(caps)
+    else:
+        sc.caps = NULL
+        sc.ncaps = 0
+    sc.fpos = sc.opos = NULL
+    sc.nbp = 0
+    sc.mode = MODE_IDENTITY
+    return sc
+
+
+def find(matcher, folded, object suffixes, object fast, object fastaux, object env):
+    """``Scanner.find`` (``fast``, ``fastaux``: the folder's FastFold and the FastAux class, to recognise a fast-path
+    fold; ``env``: the Python
+    objects the reference uses: ``(tuple.__new__, Hit, _PLAIN_RULES, case_flags, shouting)``)."""
+    cdef list hits = []
+    cdef str text = folded.text
+    cdef str padded = " " + text
+    cdef object aux = folded.aux
+    cdef bint is_fast = isinstance(aux, fastaux) and aux.fast is fast
+    cdef object caps = aux.fast.capitals(aux.private) if is_fast else None
+    cdef _Scan sc
+    cdef tuple fpos
+    if matcher._main is not None:
+        sc = _new_scan(matcher, folded, padded, suffixes, caps, env)
+        sc.hits = hits
+        fpos = folded.fpos
+        if is_fast and (fpos or len(text) == len(folded.source)):
+            sc.mode = MODE_FAST if fpos else MODE_IDENTITY
+            sc.set_breakpoints(fpos, None)
+            sc.run(matcher._main, matcher._main_keys, b" " + aux.collapsed)
+        else:
+            sc.mode = MODE_GENERAL
+            sc.set_breakpoints(fpos, folded.opos)
+            sc.run(matcher._main, matcher._main_keys, None)
+    if matcher._upper is not None:
+        if is_fast:  # capitals-only keys on the case-inverted fold: identity offsets
+            plain_text = aux.raw.decode("ascii")
+            sc = _new_scan(matcher, folded, " " + plain_text, suffixes, caps, env)
+            sc.hits = hits
+            sc.ftext_len = len(plain_text)
+            sc.run(matcher._upper, matcher._upper_keys, b" " + aux.fast.upper(aux.private))
+        else:
+            sc = _new_scan(matcher, folded, padded, suffixes, None, env)
+            sc.hits = hits
+            sc.mode = MODE_GENERAL
+            sc.set_breakpoints(folded.fpos, folded.opos)
+            sc.run(matcher._upper, matcher._upper_keys, None)
+    return hits
+
+
+# ------------------------------------------------------------------------------------------------- mentions
+cdef class MentionMaker:
+    """``decide.mention_from_hit`` for a list of hits; the Mention's slots are set directly when its class is a
+    slotted one (else its constructor is called)."""
+
+    cdef object cls, new_mention, decide, explanation
+    cdef tuple scores
+    cdef Py_ssize_t offs[14]
+    cdef bint direct
+
+    def __init__(self, cls, fields, new_mention, decide, explanation, scores):
+        """``scores``: 8 ``(score, method)`` of ``decide._match_score``, index ``4 * derived + 2 * (alias spelled
+        as in the text) + inflected``."""
+        cdef Py_ssize_t i, off
+        self.cls, self.new_mention, self.decide, self.explanation = cls, new_mention, decide, explanation
+        self.scores = tuple(scores)
+        if len(self.scores) != 8:
+            raise ValueError("8 scores expected")
+        self.direct = len(fields) == 14 and isinstance(cls, type)
+        if self.direct:
+            for i, name in enumerate(fields):
+                d = cls.__dict__.get(name)
+                off = -1 if d is None else nz_slot_offset(<PyObject*>d)
+                if off < 0:
+                    self.direct = False
+                    break
+                self.offs[i] = off
+            if self.direct and (getattr(cls, "__dictoffset__", 0) or set(getattr(cls, "__slots__", ())) != set(fields)):
+                self.direct = False
+
+    def mentions(self, list hits, str source, lang, fold_steps):
+        """``[mention_from_hit(h, source, lang=lang, fold_steps=fold_steps) for h in hits]``"""
+        cdef list out = []
+        cdef tuple hit, rows, a, r, info, sc
+        cdef Py_ssize_t start, end, i, nrows
+        cdef str span, eid, atext
+        cdef object explain, inflected, ostart, oend, score, method, alang
+        cdef PyObject* vals[14]
+        cdef int best0 = 0, best1 = 0, best2 = 0, c0, c1, c2
+        for h in hits:
+            hit = <tuple>h
+            ostart = hit[0]
+            oend = hit[1]
+            start = ostart
+            end = oend
+            rows = <tuple>hit[2]
+            inflected = hit[4]
+            span = PyUnicode_Substring(source, start, end)
+            explain = None if fold_steps is None else self.explanation(hit[6], tuple(fold_steps(span)), hit[3])
+            nrows = PyTuple_GET_SIZE(rows)
+            if nrows == 1:
+                a = <tuple>rows[0]
+            else:
+                eid = (<tuple>(<tuple>rows[0])[4])[0]
+                for i in range(1, nrows):
+                    if (<tuple>(<tuple>rows[i])[4])[0] != eid:
+                        break
+                else:
+                    i = -1
+                if i >= 0:
+                    out.append(self.decide(span, ostart, oend, rows, inflected, lang, explain))
+                    continue
+                a = None
+                for i in range(nrows):  # max(rows, key=(spelled as in the text, in the caller's language, -len))
+                    r = <tuple>rows[i]
+                    c0 = r[0] == span
+                    c1 = lang is not None and r[2] == lang
+                    c2 = -PyUnicode_GET_LENGTH(r[0])
+                    if a is None or c0 > best0 or (c0 == best0 and (c1 > best1 or (c1 == best1 and c2 > best2))):
+                        a, best0, best1, best2 = r, c0, c1, c2
+            atext = a[0]
+            alang = a[2]
+            info = <tuple>a[4]
+            sc = <tuple>self.scores[(4 if a[3] else 0) + (2 if atext == span else 0) + (1 if inflected else 0)]
+            score = sc[0]
+            method = sc[1]
+            if self.direct:
+                vals[0] = <PyObject*>span
+                vals[1] = <PyObject*>ostart
+                vals[2] = <PyObject*>oend
+                vals[3] = PyTuple_GET_ITEM(info, 0)
+                vals[4] = PyTuple_GET_ITEM(info, 1)
+                vals[5] = PyTuple_GET_ITEM(info, 2)
+                vals[6] = <PyObject*>score
+                vals[7] = <PyObject*>method
+                vals[8] = <PyObject*>atext
+                vals[9] = <PyObject*>alang
+                vals[10] = <PyObject*>inflected
+                vals[11] = <PyObject*>FALSE
+                vals[12] = <PyObject*>EMPTY
+                vals[13] = <PyObject*>explain
+                out.append(nz_new_slotted(<PyTypeObject*>self.cls, 14, self.offs, vals))
+            else:
+                out.append(self.new_mention(span, ostart, oend, info[0], info[1], info[2], score, method, atext,
+                                            alang, inflected, False, (), explain))
+        return out
