@@ -1,8 +1,8 @@
-"""Build of the compiled exact path (normalizer/_scan.pyx, Cython; gcc and the Python headers at install).
+"""Build of the compiled exact path (normalizer/_scan.pyx and _fold.pyx, Cython; gcc and the Python headers at install).
 
 Everything else is in pyproject.toml.  A machine that cannot compile it still gets a working package: the scan
-falls back to its Python reference (normalizer/scan.py, same output, about 3x slower), with a warning here at
-build time; ``normalizer.scan.compiled_available()`` says which one runs (the identity tests require the compiled one).
+falls back to its Python reference (scan.py, decide.py, fold.py, fastfold.py: same output, slower), with a warning here at
+build time; ``normalizer.compiled.available()`` says which one runs (the identity tests require the compiled one).
 """
 
 import sys
@@ -38,8 +38,9 @@ def _extensions() -> list:
     except ImportError as exc:
         _warn(exc)
         return []
-    ext = Extension("normalizer._scan", ["normalizer/_scan.pyx"], extra_compile_args=["-O2"])
-    return cythonize([ext], compiler_directives={"language_level": "3"}, quiet=True)
+    exts = [Extension(f"normalizer.{name}", [f"normalizer/{name}.pyx"], extra_compile_args=["-O2"])
+            for name in ("_scan", "_fold")]
+    return cythonize(exts, compiler_directives={"language_level": "3"}, quiet=True)
 
 
 setup(ext_modules=_extensions(), cmdclass={"build_ext": OptionalBuildExt})

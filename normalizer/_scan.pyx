@@ -357,14 +357,16 @@ cdef class _Scan:
         cdef bint arabic = s < self.n and _is_arabic(self.ch(s))
         cdef Py_ssize_t k
         cdef object hit
+        cdef tuple h
         cdef object index = self.m._index
         while pos > s:
             k = index.find(PyUnicode_Substring(self.padded, s, pos) if arabic
                            else PyUnicode_Substring(self.padded, s + 1, pos))
             if k >= 0:
                 hit = self.accept(<unsigned int>k, s, pos)
-                if hit is not None:
-                    return hit._replace(rules=hit.rules + FALLBACK_T)
+                if hit is not None:  # hit._replace(rules=hit.rules + _FALLBACK)
+                    h = <tuple>hit
+                    return self.hit_new(self.hit_type, (h[0], h[1], h[2], h[3] + FALLBACK_T, h[4], h[5], h[6]))
             pos = self.rfind_space(s + 1, pos)
         return None
 

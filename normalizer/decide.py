@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from . import scan
+from . import compiled
 from .fold import DATA_DIR
 from .scan import Hit, Row
 from .types import Explanation, Mention, new_candidate, new_mention
@@ -153,7 +153,7 @@ def mentions_from_hits(hits: list[Hit], source: str, *, lang: str | None, fold_s
     """``[mention_from_hit(h, source, lang=lang, fold_steps=fold_steps) for h in select_hits(hits)]``, one call
     into the compiled scan module for the whole list when it is built (normalizer/_scan.pyx)."""
     hits = select_hits(hits)
-    if scan.USE_COMPILED:
+    if compiled.USE:
         return _maker().mentions(hits, source, lang, fold_steps)
     return [mention_from_hit(h, source, lang=lang, fold_steps=fold_steps) for h in hits]
 
@@ -168,7 +168,7 @@ def _maker():  # noqa: ANN202
                   for derived in (0, 1) for exact in (0, 1) for inflected in (0, 1)]
         fields = ("text", "start", "end", "id", "canonical", "type", "score", "method", "alias", "lang",
                   "inflected", "ambiguous", "candidates", "explain")
-        _MAKER.append(scan._compiled.MentionMaker(Mention, fields, new_mention, _decide, Explanation, scores))
+        _MAKER.append(compiled.scan.MentionMaker(Mention, fields, new_mention, _decide, Explanation, scores))
     return _MAKER[0]
 
 

@@ -8,12 +8,12 @@ removes spaces, so original index = folded index + spaces removed before it).
 
 from __future__ import annotations
 
-import os
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
+from . import compiled
 from .affixes import Affixes, case_flags, shouting
 from .fastfold import FastAux
 from .fold import Folded
@@ -21,17 +21,6 @@ from .fold import Folded
 if TYPE_CHECKING:
     from .matcher import AliasMatcher
 
-try:  # the compiled scan (normalizer/_scan.pyx, built by pip install): the same steps as the Python below, in C
-    from . import _scan as _compiled
-except ImportError:  # pragma: no cover  (a machine that could not compile it: the Python reference runs)
-    _compiled = None
-# True: find() runs the compiled scan; NORMALIZER_PURE=1 (or setting this False) runs the Python reference
-USE_COMPILED = _compiled is not None and os.environ.get("NORMALIZER_PURE", "").strip().lower() not in {"1", "true", "yes"}
-
-
-def compiled_available() -> bool:
-    """Was the compiled scan built and imported?"""
-    return _compiled is not None
 
 F_ARABIC, F_ARTICLE, F_UPPER, F_NEEDCAP = 1, 2, 4, 8  # key flags (F_NEEDCAP: every alias needs a capital)
 _APOSTROPHES = frozenset("'’ʼ‘`´′")
@@ -95,8 +84,8 @@ class Scanner:
     def find(self: AliasMatcher, folded: Folded, lang: str | None = None) -> list[Hit]:
         """All alias hits in ``folded``, in original offsets (may overlap; see decide)."""
         suffixes = self.affixes.suffixes(lang)
-        if USE_COMPILED:
-            return _compiled.find(self, folded, suffixes, self.folder._fast, FastAux, _ENV)
+        if compiled.USE:  # normalizer/_scan.pyx: the same steps as below, in C
+            return compiled.scan.find(self, folded, suffixes, self.folder._fast, FastAux, _ENV)
         hits: list[Hit] = []
         padded = " " + folded.text
         aux = folded.aux if isinstance(folded.aux, FastAux) and folded.aux.fast is self.folder._fast else None

@@ -7,7 +7,7 @@ Corpora: the dev sets' texts (../shared/eval/dev and dev-beat2, bundled tables a
 present) and the first documents of the benchmark generator's corpora over its 1k and 100k tables (built in a
 temporary directory from ``benchmarks/generate.py``; seeded, so the same everywhere).  The 1M corpus is checked
 by ``python tests/test_exact_identity.py --check 1m`` (a minute of table building: benchmarks, not CI).
-Both matcher paths are checked: the compiled scan and the pure-Python one (``NORMALIZER_PURE=1``).
+Both paths are checked: the compiled one (normalizer/_scan.pyx, _fold.pyx) and the Python reference.
 
 Regenerate the digests only for an intended output change: ``python tests/test_exact_identity.py --write``.
 """
@@ -102,11 +102,11 @@ def _compare(name: str, got: list[str]) -> None:
 @pytest.fixture(params=["compiled", "pure"])
 def path_kind(request, monkeypatch):  # noqa: ANN001, ANN201
     """Run a test on the compiled scan and again on the pure-Python one."""
-    from normalizer import scan
+    from normalizer import compiled
 
-    if request.param == "compiled" and not scan.compiled_available():
-        pytest.fail("the compiled scan extension is not built (pip install -e . builds it)")
-    monkeypatch.setattr(scan, "USE_COMPILED", request.param == "compiled")
+    if request.param == "compiled" and not compiled.available():
+        pytest.fail("the compiled extensions are not built (pip install -e . builds them)")
+    monkeypatch.setattr(compiled, "USE", request.param == "compiled")
     return request.param
 
 
