@@ -9,7 +9,8 @@ Rare branches (Arabic proclitics, the shorter-key fallback's key lookup, multi-e
 case tests of text without case marks) call the same Python helpers as the reference.
 """
 
-from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
+from cpython cimport array
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
 from cpython.list cimport PyList_GET_ITEM, PyList_GET_SIZE
 from cpython.object cimport PyObject, PyTypeObject
 from cpython.ref cimport Py_INCREF
@@ -32,6 +33,15 @@ cdef extern from *:
         }
         return o;
     }
+    /* An instance of a tuple subclass without instance dict (scan.Hit): tuple.__new__(tp, (a, ..., g)). */
+    static PyObject* nz_new_tuple7(PyTypeObject* tp, PyObject* a, PyObject* b, PyObject* c, PyObject* d,
+                                   PyObject* e, PyObject* f, PyObject* g) {
+        PyObject* vals[7] = {a, b, c, d, e, f, g};
+        PyObject* o = tp->tp_alloc(tp, 7);
+        if (o == NULL) return NULL;
+        for (int i = 0; i < 7; i++) { Py_INCREF(vals[i]); PyTuple_SET_ITEM(o, i, vals[i]); }
+        return o;
+    }
     /* The slot offset of a member descriptor holding an object (T_OBJECT_EX), else -1. */
     static Py_ssize_t nz_slot_offset(PyObject* d) {
         if (Py_TYPE(d) != &PyMemberDescr_Type) return -1;
@@ -41,6 +51,8 @@ cdef extern from *:
     }
     """
     object nz_new_slotted(PyTypeObject* tp, Py_ssize_t n, const Py_ssize_t* offs, PyObject** vals)
+    object nz_new_tuple7(PyTypeObject* tp, PyObject* a, PyObject* b, PyObject* c, PyObject* d, PyObject* e,
+                         PyObject* f, PyObject* g)
     Py_ssize_t nz_slot_offset(PyObject* d)
 
 cdef enum:
@@ -61,6 +73,11 @@ cdef object FALSE = False
 cdef tuple EMPTY = ()
 
 
+cdef inline object _hit(object tp, object a, object b, object c, object d, object e, object f, object g):
+    return nz_new_tuple7(<PyTypeObject*>tp, <PyObject*>a, <PyObject*>b, <PyObject*>c, <PyObject*>d, <PyObject*>e,
+                         <PyObject*>f, <PyObject*>g)
+
+
 cdef inline bint _is_arabic(Py_UCS4 c) nogil:
     return 0x600 <= c <= 0x6ff or 0x750 <= c <= 0x77f or 0x8a0 <= c <= 0x8ff
 
@@ -69,12 +86,72 @@ cdef inline bint _is_apostrophe(Py_UCS4 c) nogil:
     return c == 0x27 or c == 0x2019 or c == 0x2bc or c == 0x2018 or c == 0x60 or c == 0xb4 or c == 0x2032
 
 
+cdef extern from "Python.h":
+    bint Py_UNICODE_ISSPACE(Py_UCS4 ch)
+    bint Py_UNICODE_ISALPHA(Py_UCS4 ch)
+    bint Py_UNICODE_ISUPPER(Py_UCS4 ch)
+    bint Py_UNICODE_ISLOWER(Py_UCS4 ch)
+    bint Py_UNICODE_ISTITLE(Py_UCS4 ch)
+
+
+cdef bint _shouting_word(int kind, void* data, Py_ssize_t a, Py_ssize_t b, bint* has_alpha):
+    """For ``w = source[a:b]``: ``w.isupper() and sum(c.isalpha() for c in w) >= 2``; ``has_alpha``: any alpha."""
+    cdef Py_ssize_t i, alpha = 0
+    cdef bint cased = False, lower = False
+    cdef Py_UCS4 c
+    for i in range(a, b):
+        c = PyUnicode_READ(kind, data, i)
+        if Py_UNICODE_ISALPHA(c):
+            alpha += 1
+        if Py_UNICODE_ISLOWER(c) or Py_UNICODE_ISTITLE(c):
+            lower = True
+        elif Py_UNICODE_ISUPPER(c):
+            cased = True
+    has_alpha[0] = alpha > 0
+    return cased and not lower and alpha >= 2
+
+
+cdef bint _shouting(str source, Py_ssize_t start, Py_ssize_t end):
+    """``affixes.shouting``: the last word in the 40 characters before and the first in the 40 after (str.split's
+    words, cut at the window) are both all-capitals words of two letters or more."""
+    cdef int kind = PyUnicode_KIND(source)
+    cdef void* data = PyUnicode_DATA(source)
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(source), lo = start - 40 if start > 40 else 0
+    cdef Py_ssize_t hi = end + 40 if end + 40 < n else n, i, j
+    cdef bint ok1 = True, ok2 = True, a1 = False, a2 = False
+    cdef int words = 0
+    i = start - 1
+    while i >= lo and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)):
+        i -= 1
+    if i >= lo:  # a word ends at i
+        j = i
+        while j >= lo and not Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, j)):
+            j -= 1
+        ok1 = _shouting_word(kind, data, j + 1, i + 1, &a1)
+        words += a1
+    i = end
+    while i < hi and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)):
+        i += 1
+    if i < hi:
+        j = i
+        while j < hi and not Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, j)):
+            j += 1
+        ok2 = _shouting_word(kind, data, i, j, &a2)
+        words += a2
+    return words == 2 and ok1 and ok2
+
+
+def shouting(str source, Py_ssize_t start, Py_ssize_t end):
+    """The compiled ``affixes.shouting`` (for the tests)."""
+    return _shouting(source, start, end)
+
+
 cdef class _Scan:
     """One ``find`` over one folded text (one automaton pass at a time)."""
 
-    cdef object m, folded, hit_new, hit_type, plain_rules, case_flags, shouting
+    cdef MatcherView v
     cdef str source, padded
-    cdef object suffixes, records
+    cdef object suffixes
     cdef list hits
     cdef const unsigned char* flags
     cdef int kind, skind
@@ -225,9 +302,12 @@ cdef class _Scan:
             pb = e
         return out
 
-    cdef void run(self, object ac, const unsigned int[:] pkeys, object raw) except *:
+    cdef void run(self, object ac, array.array pkeys_arr, object raw) except *:
         """``Scanner._scan``"""
         cdef list todo = [(0, self.n)]
+        cdef const unsigned int* pkeys = pkeys_arr.data.as_uints
+        if pkeys_arr.ob_descr.itemsize != sizeof(unsigned int):
+            raise TypeError("key numbers must be an array of unsigned int")
         cdef Py_ssize_t lo, hi, s, e, w, nxt, a, b
         cdef unsigned int k
         cdef unsigned char f
@@ -244,12 +324,12 @@ cdef class _Scan:
                 f = self.flags[k]
                 if e < n and self.ch(e) != 32 and not (f & F_ARABIC) and self.find_space(s + 1, e) == -1:
                     # one word ending inside a longer one: only a fused suffix can save it (no shorter key)
-                    if e - s < self.short:
+                    if e - s < self.v.short:
                         continue
                     w = self.find_space(e, n)
                     if PyUnicode_Substring(self.padded, e, n if w == -1 else w) not in self.suffixes:
                         continue
-                if ((f & F_NEEDCAP) and self.caps != NULL and not (f & F_ARABIC)
+                if ((f & F_NEEDCAP) and not (f & F_ARABIC)
                         and (e == n or self.ch(e) == 32) and ((f & F_UPPER) or self.find_space(s + 1, e) == -1)):
                     self.span(s, e - 1, &a, &b)
                     if not self.caps_has(CAP_U, a, b):  # no capital: accept's F_NEEDCAP test rejects it
@@ -259,11 +339,11 @@ cdef class _Scan:
                     self.hits.append(hit)
                     rules = <tuple>(<tuple>hit)[3]
                     if rules[PyTuple_GET_SIZE(rules) - 1] == FALLBACK:
-                        todo.append(((<tuple>hit)[5], min(n, e + self.maxlen)))
+                        todo.append(((<tuple>hit)[5], min(n, e + self.v.maxlen)))
                 else:  # rejected: what started inside this span was hidden by it; look again
                     nxt = self.find_space(s + 1, e)
                     if nxt != -1:
-                        todo.append((nxt, min(n, e + self.maxlen)))
+                        todo.append((nxt, min(n, e + self.v.maxlen)))
 
     cdef object accept(self, unsigned int k, Py_ssize_t s, Py_ssize_t e):
         """``Scanner._accept``"""
@@ -278,11 +358,11 @@ cdef class _Scan:
             ws = self.rfind_space(0, s) + 1
             prefix = PyUnicode_Substring(self.padded, ws, s)
             if prefix:
-                if not self.m.affixes.proclitic_re.match(prefix):
+                if not self.v.proclitic_re.match(prefix):
                     return None
                 rules = [f"proclitic:{prefix}"]
             if f & F_ARTICLE:
-                art = self.m.affixes.article
+                art = self.v.article
                 if not (prefix.endswith(art) or prefix.endswith("لل")):
                     return None
             name_start = s
@@ -291,25 +371,21 @@ cdef class _Scan:
         if e < n and self.ch(e) != 32:
             w = self.find_space(e, n)
             tail = PyUnicode_Substring(self.padded, e, n if w == -1 else w)
-            if e - name_start >= self.min_alias and tail in self.suffixes:
+            if e - name_start >= self.v.min_alias and tail in self.suffixes:
                 inflected = True
                 rules = (rules or []) + [f"suffix-fused:{tail}"]
             else:
                 return self.shorter(s, e)
         self.span(name_start - 1, e - 1, &start, &end)
-        if self.caps == NULL:
-            text = PyUnicode_Substring(self.source, start, end)
-            has_upper, all_upper = self.case_flags(text)
-        else:  # the same tests on the case marks
-            has_upper = self.caps_has(CAP_U, start, end)
-            all_upper = has_upper and not self.caps_has(CAP_L, start, end)
+        has_upper = self.caps_has(CAP_U, start, end)  # affixes.case_flags(text), on the case marks
+        all_upper = has_upper and not self.caps_has(CAP_L, start, end)
         if (f & F_NEEDCAP) and not has_upper:  # lower-case 'time' for the acronym TIME: no alias can accept it
             if (f & F_UPPER) or self.find_space(s + 1, e) == -1:
                 return None
             return self.shorter(s, e)
-        rows = self.records.get(k)
+        rows = self.v.records.get(k)
         if not rows:
-            rows = self.m.record(k)
+            rows = self.v.record(k)
         if end < self.slen and _is_apostrophe(PyUnicode_READ(self.skind, self.sdata, end)) and e < n - 1:
             rules = (rules or []) + ["suffix-apostrophe"]
         nrows = PyTuple_GET_SIZE(rows)
@@ -337,7 +413,7 @@ cdef class _Scan:
                 if r[1] != "upper":
                     break
             else:
-                if self.shouting(self.source, start, end):
+                if _shouting(self.source, start, end):
                     return None
         if inflected:
             w = self.find_space(e, n)
@@ -345,8 +421,8 @@ cdef class _Scan:
         if rules:
             out_rules = ("alias", *rules, f"case:{(<tuple>ok[0])[1]}")
         else:
-            out_rules = self.plain_rules[(<tuple>ok[0])[1]]
-        return self.hit_new(self.hit_type, (start, end, ok, out_rules, inflected, e, key))
+            out_rules = self.v.plain_rules[(<tuple>ok[0])[1]]
+        return _hit(self.v.hit_type, start, end, ok, out_rules, inflected, e, key)
 
     cdef str _text(self, str text, Py_ssize_t start, Py_ssize_t end):
         return text if text is not None else PyUnicode_Substring(self.source, start, end)
@@ -358,7 +434,7 @@ cdef class _Scan:
         cdef Py_ssize_t k
         cdef object hit
         cdef tuple h
-        cdef object index = self.m._index
+        cdef object index = self.v.index
         while pos > s:
             k = index.find(PyUnicode_Substring(self.padded, s, pos) if arabic
                            else PyUnicode_Substring(self.padded, s + 1, pos))
@@ -366,81 +442,137 @@ cdef class _Scan:
                 hit = self.accept(<unsigned int>k, s, pos)
                 if hit is not None:  # hit._replace(rules=hit.rules + _FALLBACK)
                     h = <tuple>hit
-                    return self.hit_new(self.hit_type, (h[0], h[1], h[2], h[3] + FALLBACK_T, h[4], h[5], h[6]))
+                    return _hit(self.v.hit_type, h[0], h[1], h[2], h[3] + FALLBACK_T, h[4], h[5], h[6])
             pos = self.rfind_space(s + 1, pos)
         return None
 
 
-cdef _Scan _new_scan(object matcher, object folded, str padded, object suffixes, object caps, object env):
+cdef unsigned char MARKS[65536]  # case marks per code point (0: not computed yet), as FastFold.cap_bytes
+
+
+cdef unsigned char _mark(Py_UCS4 cp) except 0:
+    """``"."`` not cased, ``"U"`` upper case, ``"l"`` other cased (``c.lower() != c.upper()``)."""
+    cdef unsigned char m
+    if cp < 65536 and MARKS[cp]:
+        return MARKS[cp]
+    c = chr(cp)
+    m = 46 if c.lower() == c.upper() else CAP_U if c.isupper() else CAP_L
+    if cp < 65536:
+        MARKS[cp] = m
+    return m
+
+
+def case_marks(str text):
+    """The case marks of any text (``FastFold.capitals`` for text outside its alphabet)."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    cdef bytes out = PyBytes_FromStringAndSize(NULL, n)
+    cdef unsigned char* p = <unsigned char*>PyBytes_AS_STRING(out)
+    for i in range(n):
+        p[i] = _mark(PyUnicode_READ(kind, data, i))
+    return out
+
+
+def _no_view():
+    return None
+
+
+cdef class MatcherView:
+    """What the scan reads from an AliasMatcher, looked up once (kept on the matcher as ``_compiled_view``)."""
+
+    cdef object main, upper, index, record, proclitic_re, article, hit_type, plain_rules
+    cdef array.array main_keys, upper_keys
+    cdef bytes flags
+    cdef dict records
+    cdef Py_ssize_t short, min_alias, maxlen
+
+    def __init__(self, matcher, hit_type, plain_rules):
+        self.main, self.upper = matcher._main, matcher._upper
+        self.main_keys, self.upper_keys = matcher._main_keys, matcher._upper_keys
+        for keys in (self.main_keys, self.upper_keys):
+            if keys.ob_descr.itemsize != sizeof(unsigned int):
+                raise TypeError("key numbers must be an array of unsigned int")
+        self.flags = matcher._flags
+        self.records = matcher._records
+        self.index, self.record = matcher._index, matcher.record
+        self.proclitic_re, self.article = matcher.affixes.proclitic_re, matcher.affixes.article
+        self.short = matcher.affixes.min_alias_length + 1
+        self.min_alias = matcher.affixes.min_alias_length
+        self.maxlen = matcher.max_key_len
+        self.hit_type, self.plain_rules = hit_type, plain_rules
+
+    def __reduce__(self):  # not pickled: rebuilt on the next find
+        return _no_view, ()
+
+
+cdef _Scan _new_scan(MatcherView v, str source, str padded, object suffixes, object caps):
     cdef _Scan sc = _Scan.__new__(_Scan)
-    sc.m = matcher
-    sc.folded = folded
-    sc.source = folded.source
-    sc.slen = PyUnicode_GET_LENGTH(sc.source)
-    sc.skind = PyUnicode_KIND(sc.source)
-    sc.sdata = PyUnicode_DATA(sc.source)
+    sc.v = v
+    sc.source = source
+    sc.slen = PyUnicode_GET_LENGTH(source)
+    sc.skind = PyUnicode_KIND(source)
+    sc.sdata = PyUnicode_DATA(source)
     sc.padded = padded
     sc.n = PyUnicode_GET_LENGTH(padded)
     sc.kind = PyUnicode_KIND(padded)
     sc.data = PyUnicode_DATA(padded)
     sc.ftext_len = sc.n - 1
     sc.suffixes = suffixes
-    sc.records = matcher._records
-    sc.flags = <const unsigned char*>PyBytes_AS_STRING(matcher._flags)
-    sc.short = matcher.affixes.min_alias_length + 1
-    sc.min_alias = matcher.affixes.min_alias_length
-    sc.maxlen = matcher.max_key_len
-    sc.hit_new, sc.hit_type, sc.plain_rules, sc.case_flags, sc.shouting = env
+    sc.flags = <const unsigned char*>PyBytes_AS_STRING(v.flags)
     sc.caps_obj = caps
-    if caps is not None:
-        sc.caps = PyBytes_AS_STRING(caps)
-        sc.ncaps = PyBytes_GET_SIZE(caps)
-    else:
-        sc.caps = NULL
-        sc.ncaps = 0
+    sc.caps = PyBytes_AS_STRING(caps)
+    sc.ncaps = PyBytes_GET_SIZE(caps)
     sc.fpos = sc.opos = NULL
     sc.nbp = 0
     sc.mode = MODE_IDENTITY
     return sc
 
 
-def find(matcher, folded, object suffixes, object fast, object fastaux, object env):
+def find(matcher, folded, object suffixes, object fast, object fastaux, object hit_type, object plain_rules):
     """``Scanner.find`` (``fast``, ``fastaux``: the folder's FastFold and the FastAux class, to recognise a fast-path
-    fold; ``env``: the Python
-    objects the reference uses: ``(tuple.__new__, Hit, _PLAIN_RULES, case_flags, shouting)``)."""
+    fold; ``hit_type``, ``plain_rules``: scan.Hit and scan._PLAIN_RULES).
+
+    One difference in means, none in results: text outside the fast fold's alphabet gets case marks too
+    (:func:`case_marks`), so its case tests read them instead of calling ``case_flags`` on the span (the same
+    tests: ``tests/test_compiled.py``)."""
+    cdef MatcherView v = matcher.__dict__.get("_compiled_view")
+    if v is None:
+        v = MatcherView(matcher, hit_type, plain_rules)
+        matcher._compiled_view = v
     cdef list hits = []
     cdef str text = folded.text
+    cdef str source = folded.source
     cdef str padded = " " + text
     cdef object aux = folded.aux
     cdef bint is_fast = isinstance(aux, fastaux) and aux.fast is fast
-    cdef object caps = aux.fast.capitals(aux.private) if is_fast else None
+    cdef object caps = (<bytes>aux.private).translate(aux.fast.cap_bytes) if is_fast else case_marks(source)
     cdef _Scan sc
-    cdef tuple fpos
-    if matcher._main is not None:
-        sc = _new_scan(matcher, folded, padded, suffixes, caps, env)
+    cdef tuple fpos = folded.fpos
+    if v.main is not None:
+        sc = _new_scan(v, source, padded, suffixes, caps)
         sc.hits = hits
-        fpos = folded.fpos
-        if is_fast and (fpos or len(text) == len(folded.source)):
+        if is_fast and (fpos or len(text) == len(source)):
             sc.mode = MODE_FAST if fpos else MODE_IDENTITY
             sc.set_breakpoints(fpos, None)
-            sc.run(matcher._main, matcher._main_keys, b" " + aux.collapsed)
+            sc.run(v.main, v.main_keys, b" " + aux.collapsed)
         else:
             sc.mode = MODE_GENERAL
             sc.set_breakpoints(fpos, folded.opos)
-            sc.run(matcher._main, matcher._main_keys, None)
-    if matcher._upper is not None:
+            sc.run(v.main, v.main_keys, None)
+    if v.upper is not None:
         if is_fast:  # capitals-only keys on the case-inverted fold: identity offsets
             plain_text = aux.raw.decode("ascii")
-            sc = _new_scan(matcher, folded, " " + plain_text, suffixes, caps, env)
+            sc = _new_scan(v, source, " " + plain_text, suffixes, caps)
             sc.hits = hits
             sc.ftext_len = len(plain_text)
-            sc.run(matcher._upper, matcher._upper_keys, b" " + aux.fast.upper(aux.private))
+            sc.run(v.upper, v.upper_keys, b" " + (<bytes>aux.private).translate(aux.fast.upper_bytes))
         else:
-            sc = _new_scan(matcher, folded, padded, suffixes, None, env)
+            sc = _new_scan(v, source, padded, suffixes, caps)
             sc.hits = hits
             sc.mode = MODE_GENERAL
-            sc.set_breakpoints(folded.fpos, folded.opos)
-            sc.run(matcher._upper, matcher._upper_keys, None)
+            sc.set_breakpoints(fpos, folded.opos)
+            sc.run(v.upper, v.upper_keys, None)
     return hits
 
 

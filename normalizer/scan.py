@@ -45,7 +45,6 @@ class Hit(NamedTuple):
 
 
 _hit = tuple.__new__  # Hit without the NamedTuple's Python-level __new__
-_ENV = (_hit, Hit, _PLAIN_RULES, case_flags, shouting)  # what the compiled scan calls back (the same objects)
 
 
 def _to_chars(raw: bytes, matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -85,7 +84,7 @@ class Scanner:
         """All alias hits in ``folded``, in original offsets (may overlap; see decide)."""
         suffixes = self.affixes.suffixes(lang)
         if compiled.USE:  # normalizer/_scan.pyx: the same steps as below, in C
-            return compiled.scan.find(self, folded, suffixes, self.folder._fast, FastAux, _ENV)
+            return compiled.scan.find(self, folded, suffixes, self.folder._fast, FastAux, Hit, _PLAIN_RULES)
         hits: list[Hit] = []
         padded = " " + folded.text
         aux = folded.aux if isinstance(folded.aux, FastAux) and folded.aux.fast is self.folder._fast else None

@@ -105,3 +105,38 @@ def test_mentions_are_real_mentions(monkeypatch) -> None:  # noqa: ANN001
         assert again == m and hash(again) == hash(m) and repr(again) == repr(m)
         assert pickle.loads(pickle.dumps(m)) == m
         assert text[m.start:m.end] == m.text
+
+
+WORDISH = st.text(alphabet=st.sampled_from(list("aAbBİıǅ1 \t\n.-'’ΣσЖж") + ["\u2003", "\u00a0"]), max_size=50)
+
+
+@settings(max_examples=500, deadline=None)
+@given(WORDISH, st.integers(0, 60), st.integers(0, 5))
+def test_shouting_same_as_reference(text: str, start: int, width: int) -> None:
+    from normalizer.affixes import shouting
+
+    start = min(start, len(text))
+    end = min(start + width, len(text))
+    assert compiled.scan.shouting(text, start, end) == shouting(text, start, end)
+
+
+def test_shouting_cases() -> None:
+    for text, start, end, want in [("BREAKING: UN BACKS DEAL", 10, 12, True), ("Breaking: UN backs deal", 10, 12, False),
+                                   ("THE UN", 4, 6, False), ("A UN BB", 2, 4, False), ("XX UN YY", 3, 5, True)]:
+        assert compiled.scan.shouting(text, start, end) is want
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=30) | st.text(alphabet=st.sampled_from(list("aAßẞǅİıΣσЖж1 ͅ\u0345") + ["\U00010400", "\U00010428"]),
+                                     max_size=30))
+def test_case_marks_give_case_flags(text: str) -> None:
+    """The scan's case tests on the case marks of any text are affixes.case_flags (what the reference calls)."""
+    from normalizer.affixes import case_flags
+
+    marks = compiled.scan.case_marks(text)
+    assert len(marks) == len(text)
+    has_upper = b"U" in marks
+    assert (has_upper, has_upper and b"l" not in marks) == case_flags(text)
+    fast = FOLDER._fast.encode(text)
+    if fast is not None:
+        assert marks == FOLDER._fast.capitals(fast)
