@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -127,6 +127,29 @@ class Normalizer:
         mentions.sort(key=lambda m: m.start)
         return Result(text, tuple(mentions), lang)
 
+    # ----------------------------------------------------------------------------------------- batches
+    def normalize_many(self, texts: Iterable[str], *, lang: str | None | Sequence[str | None] = None,
+                       explain: bool | Sequence[bool] = False) -> list[Result]:
+        """``[normalize(t, lang, explain=explain) for t in texts]`` in one call (the CLI's chunks, the API's batches).
+
+        ``lang`` and ``explain`` are one value for every text or a sequence with one per text.  Every text is
+        checked first: a text that is not a ``str`` or is too long raises (naming its index) before any work.
+
+        >>> n = Normalizer()
+        >>> [[m.id for m in r.mentions] for r in n.normalize_many(["MİT'in açıklaması", "Daesh"], lang=["tr", None])]
+        [['org:mit-turkey'], ['org:isis']]
+        """
+        texts = texts if isinstance(texts, list) else list(texts)
+        langs = _per_text(lang, len(texts), "lang", str)
+        explains = _per_text(explain, len(texts), "explain", bool)
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise TypeError(f"texts[{i}] must be a str, not {type(text).__name__}")
+            if len(text) > MAX_TEXT_CHARS:
+                raise ValueError(f"texts[{i}] too long: {len(text)} characters (limit {MAX_TEXT_CHARS}); split it")
+        normalize = self.normalize
+        return [normalize(t, lg, explain=ex) for t, lg, ex in zip(texts, langs, explains, strict=True)]
+
     def resolve(self, name: str, *, limit: int = 5, lang: str | None = None) -> list[Candidate]:
         """Ranked candidate entities for one name (no running text): best first, at most ``limit``."""
         if not isinstance(name, str):
@@ -152,6 +175,15 @@ class Normalizer:
                 scored.append((best, ent.name, ent))
         scored.sort(key=lambda t: (t[0], t[1]))
         return [e for _, _, e in scored[:limit]]
+
+
+def _per_text(value: object, n: int, name: str, single: type) -> Sequence:
+    """normalize_many's ``lang``/``explain``: one value for all texts, or one per text."""
+    if value is None or isinstance(value, single):
+        return [value] * n
+    if not isinstance(value, Sequence) or len(value) != n:
+        raise ValueError(f"{name} must be one value or a sequence of one per text ({n})")
+    return value
 
 
 def _with_derived_acronyms(tables: TableSet, folder: Folder) -> TableSet:
