@@ -6,6 +6,7 @@ build time; ``normalizer.compiled.available()`` says which one runs (the identit
 """
 
 import sys
+from pathlib import Path
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
@@ -43,4 +44,14 @@ def _extensions() -> list:
     return cythonize(exts, compiler_directives={"language_level": "3"}, quiet=True)
 
 
-setup(ext_modules=_extensions(), cmdclass={"build_ext": OptionalBuildExt})
+def _bundled_tables() -> list[tuple[str, list[str]]]:
+    """The bundled alias tables, installed where ``tables.bundled_dir()`` looks outside a checkout
+    (``<prefix>/share/normalizer/alias_tables``): ``pip install .`` had no bundled tables before."""
+    dirs: dict[str, list[str]] = {}
+    for p in sorted(Path("alias_tables").rglob("*")):
+        if p.is_file():
+            dirs.setdefault(str(Path("share/normalizer") / p.parent), []).append(p.as_posix())
+    return sorted(dirs.items())
+
+
+setup(ext_modules=_extensions(), cmdclass={"build_ext": OptionalBuildExt}, data_files=_bundled_tables())
