@@ -577,44 +577,146 @@ def find(matcher, folded, object suffixes, object fast, object fastaux, object h
 
 
 # ------------------------------------------------------------------------------------------------- mentions
-cdef class MentionMaker:
-    """``decide.mention_from_hit`` for a list of hits; the Mention's slots are set directly when its class is a
-    slotted one (else its constructor is called)."""
+cdef bint _slot_offsets(object cls, tuple fields, Py_ssize_t* out) except -1:
+    """The slot offsets of ``fields`` in a slotted class without instance dict (False if it is not one)."""
+    cdef Py_ssize_t i, off
+    if not isinstance(cls, type) or getattr(cls, "__dictoffset__", 0) or set(getattr(cls, "__slots__", ())) != set(fields):
+        return False
+    for i, name in enumerate(fields):
+        d = cls.__dict__.get(name)
+        off = -1 if d is None else nz_slot_offset(<PyObject*>d)
+        if off < 0:
+            return False
+        out[i] = off
+    return True
 
-    cdef object cls, new_mention, decide, explanation
+
+cdef class MentionMaker:
+    """``decide.mention_from_hit`` (and its ``_decide`` for hits whose aliases name several entities) for a list
+    of hits; Mention and Candidate objects get their slots set directly when their classes are slotted ones
+    (else their constructors are called)."""
+
+    cdef object cls, new_mention, explanation, ccls, new_candidate, rank
     cdef tuple scores
     cdef Py_ssize_t offs[14]
-    cdef bint direct
+    cdef Py_ssize_t coffs[7]
+    cdef bint direct, cdirect
 
-    def __init__(self, cls, fields, new_mention, decide, explanation, scores):
+    def __init__(self, cls, fields, new_mention, explanation, scores, ccls, cfields, new_candidate, rank):
         """``scores``: 8 ``(score, method)`` of ``decide._match_score``, index ``4 * derived + 2 * (alias spelled
-        as in the text) + inflected``."""
-        cdef Py_ssize_t i, off
-        self.cls, self.new_mention, self.decide, self.explanation = cls, new_mention, decide, explanation
+        as in the text) + inflected``; ``rank``: the candidates' sort key (``decide._RANK``)."""
+        self.cls, self.new_mention, self.explanation = cls, new_mention, explanation
+        self.ccls, self.new_candidate, self.rank = ccls, new_candidate, rank
         self.scores = tuple(scores)
         if len(self.scores) != 8:
             raise ValueError("8 scores expected")
-        self.direct = len(fields) == 14 and isinstance(cls, type)
-        if self.direct:
-            for i, name in enumerate(fields):
-                d = cls.__dict__.get(name)
-                off = -1 if d is None else nz_slot_offset(<PyObject*>d)
-                if off < 0:
-                    self.direct = False
-                    break
-                self.offs[i] = off
-            if self.direct and (getattr(cls, "__dictoffset__", 0) or set(getattr(cls, "__slots__", ())) != set(fields)):
-                self.direct = False
+        self.direct = len(fields) == 14 and _slot_offsets(cls, tuple(fields), self.offs)
+        self.cdirect = len(cfields) == 7 and _slot_offsets(ccls, tuple(cfields), self.coffs)
+
+    cdef object _mention(self, str span, object ostart, object oend, object eid, object canonical, object etype,
+                         object score, object method, object alias, object alang, object inflected,
+                         object ambiguous, tuple candidates, object explain):
+        cdef PyObject* vals[14]
+        if not self.direct:
+            return self.new_mention(span, ostart, oend, eid, canonical, etype, score, method, alias, alang,
+                                    inflected, ambiguous, candidates, explain)
+        vals[0] = <PyObject*>span
+        vals[1] = <PyObject*>ostart
+        vals[2] = <PyObject*>oend
+        vals[3] = <PyObject*>eid
+        vals[4] = <PyObject*>canonical
+        vals[5] = <PyObject*>etype
+        vals[6] = <PyObject*>score
+        vals[7] = <PyObject*>method
+        vals[8] = <PyObject*>alias
+        vals[9] = <PyObject*>alang
+        vals[10] = <PyObject*>inflected
+        vals[11] = <PyObject*>ambiguous
+        vals[12] = <PyObject*>candidates
+        vals[13] = <PyObject*>explain
+        return nz_new_slotted(<PyTypeObject*>self.cls, 14, self.offs, vals)
+
+    cdef object _candidate(self, object eid, object canonical, object etype, object score, object alias,
+                           object method):
+        cdef PyObject* vals[7]
+        cdef dict features
+        if not self.cdirect:
+            return self.new_candidate(eid, canonical, etype, score, alias, method)
+        features = {}
+        vals[0] = <PyObject*>eid
+        vals[1] = <PyObject*>canonical
+        vals[2] = <PyObject*>etype
+        vals[3] = <PyObject*>score
+        vals[4] = <PyObject*>alias
+        vals[5] = <PyObject*>method
+        vals[6] = <PyObject*>features
+        return nz_new_slotted(<PyTypeObject*>self.ccls, 7, self.coffs, vals)
+
+    cdef inline tuple _score(self, tuple a, str span, object inflected):
+        return <tuple>self.scores[(4 if a[3] else 0) + (2 if a[0] == span else 0) + (1 if inflected else 0)]
+
+    cdef tuple _best(self, object rows, str span, object lang):
+        """``max(rows, key=lambda a: (a[0] == span, lang is not None and a[2] == lang, -len(a[0])))``"""
+        cdef tuple a = None, r
+        cdef int best0 = 0, best1 = 0, best2 = 0, c0, c1, c2
+        for x in rows:
+            r = <tuple>x
+            c0 = r[0] == span
+            c1 = lang is not None and r[2] == lang
+            c2 = -PyUnicode_GET_LENGTH(r[0])
+            if a is None or c0 > best0 or (c0 == best0 and (c1 > best1 or (c1 == best1 and c2 > best2))):
+                a, best0, best1, best2 = r, c0, c1, c2
+        return a
+
+    cdef object _decide(self, str span, object ostart, object oend, tuple rows, object inflected, object lang,
+                        object explain):
+        """``decide._decide``: narrow by exact spelling, then language; else an ambiguous mention."""
+        cdef dict by_entity = {}, pool, best = {}
+        cdef list group, cands, ranked, exact, same
+        cdef tuple a, sc, info
+        for x in rows:
+            eid = (<tuple>(<tuple>x)[4])[0]
+            group = by_entity.get(eid)
+            if group is None:
+                by_entity[eid] = [x]
+            else:
+                group.append(x)
+        pool = by_entity
+        if len(pool) > 1:
+            exact = [i for i, al in pool.items() if any([(<tuple>y)[0] == span for y in al])]
+            if 0 < len(exact) < len(pool):
+                pool = {i: pool[i] for i in exact}
+        if len(pool) > 1 and lang:
+            same = [i for i, al in pool.items() if any([(<tuple>y)[2] == lang for y in al])]
+            if 0 < len(same) < len(pool):
+                pool = {i: pool[i] for i in same}
+        cands = []
+        for eid, al in by_entity.items():
+            a = <tuple>(<list>al)[0] if len(<list>al) == 1 else self._best(al, span, lang)
+            best[eid] = a
+            sc = self._score(a, span, inflected)
+            info = <tuple>a[4]
+            cands.append((-sc[0], eid, self._candidate(eid, info[1], info[2], sc[0], a[0], sc[1])))
+        cands.sort(key=self.rank)
+        ranked = [c[2] for c in cands]
+        if len(pool) == 1:
+            eid = next(iter(pool))
+            a = <tuple>best[eid]
+            sc = self._score(a, span, inflected)
+            info = <tuple>a[4]
+            return self._mention(span, ostart, oend, eid, info[1], info[2], sc[0], sc[1], a[0], a[2], inflected,
+                                 FALSE, tuple(ranked) if len(ranked) > 1 else EMPTY, explain)
+        top = ranked[0]
+        return self._mention(span, ostart, oend, None, None, None, top.score / len(pool), top.method, top.alias,
+                             "und", inflected, True, tuple([c for c in ranked if c.id in pool]), explain)
 
     def mentions(self, list hits, str source, lang, fold_steps):
         """``[mention_from_hit(h, source, lang=lang, fold_steps=fold_steps) for h in hits]``"""
         cdef list out = []
-        cdef tuple hit, rows, a, r, info, sc
+        cdef tuple hit, rows, a, info, sc
         cdef Py_ssize_t start, end, i, nrows
-        cdef str span, eid, atext
-        cdef object explain, inflected, ostart, oend, score, method, alang
-        cdef PyObject* vals[14]
-        cdef int best0 = 0, best1 = 0, best2 = 0, c0, c1, c2
+        cdef str span, eid
+        cdef object explain, inflected, ostart, oend
         for h in hits:
             hit = <tuple>h
             ostart = hit[0]
@@ -636,39 +738,11 @@ cdef class MentionMaker:
                 else:
                     i = -1
                 if i >= 0:
-                    out.append(self.decide(span, ostart, oend, rows, inflected, lang, explain))
+                    out.append(self._decide(span, ostart, oend, rows, inflected, lang, explain))
                     continue
-                a = None
-                for i in range(nrows):  # max(rows, key=(spelled as in the text, in the caller's language, -len))
-                    r = <tuple>rows[i]
-                    c0 = r[0] == span
-                    c1 = lang is not None and r[2] == lang
-                    c2 = -PyUnicode_GET_LENGTH(r[0])
-                    if a is None or c0 > best0 or (c0 == best0 and (c1 > best1 or (c1 == best1 and c2 > best2))):
-                        a, best0, best1, best2 = r, c0, c1, c2
-            atext = a[0]
-            alang = a[2]
+                a = self._best(rows, span, lang)
             info = <tuple>a[4]
-            sc = <tuple>self.scores[(4 if a[3] else 0) + (2 if atext == span else 0) + (1 if inflected else 0)]
-            score = sc[0]
-            method = sc[1]
-            if self.direct:
-                vals[0] = <PyObject*>span
-                vals[1] = <PyObject*>ostart
-                vals[2] = <PyObject*>oend
-                vals[3] = PyTuple_GET_ITEM(info, 0)
-                vals[4] = PyTuple_GET_ITEM(info, 1)
-                vals[5] = PyTuple_GET_ITEM(info, 2)
-                vals[6] = <PyObject*>score
-                vals[7] = <PyObject*>method
-                vals[8] = <PyObject*>atext
-                vals[9] = <PyObject*>alang
-                vals[10] = <PyObject*>inflected
-                vals[11] = <PyObject*>FALSE
-                vals[12] = <PyObject*>EMPTY
-                vals[13] = <PyObject*>explain
-                out.append(nz_new_slotted(<PyTypeObject*>self.cls, 14, self.offs, vals))
-            else:
-                out.append(self.new_mention(span, ostart, oend, info[0], info[1], info[2], score, method, atext,
-                                            alang, inflected, False, (), explain))
+            sc = self._score(a, span, inflected)
+            out.append(self._mention(span, ostart, oend, info[0], info[1], info[2], sc[0], sc[1], a[0], a[2],
+                                     inflected, FALSE, EMPTY, explain))
         return out

@@ -21,7 +21,7 @@ import yaml
 from . import compiled
 from .fold import DATA_DIR
 from .scan import Hit, Row
-from .types import Explanation, Mention, new_candidate, new_mention
+from .types import Candidate, Explanation, Mention, new_candidate, new_mention
 
 SCORE_EXACT = 1.0
 SCORE_FOLDED = 0.95
@@ -162,13 +162,15 @@ _MAKER: list = []
 
 
 def _maker():  # noqa: ANN202
-    """The compiled mention maker, with this module's scores and multi-entity decision (built once)."""
+    """The compiled mention maker, with this module's scores and ranking (built once)."""
     if not _MAKER:
         scores = [_match_score("a", "a" if exact else "b", bool(derived), bool(inflected))
                   for derived in (0, 1) for exact in (0, 1) for inflected in (0, 1)]
         fields = ("text", "start", "end", "id", "canonical", "type", "score", "method", "alias", "lang",
                   "inflected", "ambiguous", "candidates", "explain")
-        _MAKER.append(compiled.scan.MentionMaker(Mention, fields, new_mention, _decide, Explanation, scores))
+        cfields = ("id", "canonical", "type", "score", "alias", "method", "features")
+        _MAKER.append(compiled.scan.MentionMaker(Mention, fields, new_mention, Explanation, scores, Candidate,
+                                                 cfields, new_candidate, _RANK))
     return _MAKER[0]
 
 
