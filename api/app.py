@@ -15,8 +15,11 @@ from normalizer import Normalizer, __version__
 from .errors import install_error_handlers
 from .lean import LEAN_PATHS, LeanRoutes
 from .middleware import GuardMiddleware, Receive, Scope, Send
+from .reconcile import FORM_PATHS, ReconcileCors
+from .reconcile import router as reconcile_router
 from .routes import router
 from .state import SIGNAL_ENV, ApiState, NormalizerHolder, ReloadSignal, Settings
+from .web import install_web
 
 DESCRIPTION = """
 Find the organisations, people, places and operations of the Syria / Iraq / Türkiye news beat in EN, TR, AR,
@@ -88,12 +91,16 @@ def create_app(
     state = ApiState(settings, NormalizerHolder(normalizer, loader, signal))
 
     app = NormalizerAPI(
-        title="normalizer", version=__version__, description=DESCRIPTION, docs_url="/docs", redoc_url=None
+        title="normalizer", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None
     )
     app.state.api = state
     install_error_handlers(app)
     app.include_router(router)
-    app.add_middleware(GuardMiddleware, state=state)
+    # issue 16: OpenRefine reconciliation (form bodies, CORS), the web page at / and the offline /docs
+    app.include_router(reconcile_router)
+    install_web(app)
+    app.add_middleware(GuardMiddleware, state=state, form_paths=FORM_PATHS)
+    app.add_middleware(ReconcileCors)
     if lean:
         app.lean = LeanRoutes(state, super(NormalizerAPI, app).__call__)
     return app

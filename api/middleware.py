@@ -44,6 +44,13 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
     return None
 
 
+def _is_form(content_type: bytes | None) -> bool:
+    """``application/x-www-form-urlencoded`` in UTF-8 (the charset OpenRefine declares; the default)."""
+    parts = (content_type or b"").decode("latin-1").lower().split(";")
+    charset = next((p.split("=", 1)[1].strip().strip('"') for p in parts[1:] if "charset=" in p), "utf-8")
+    return parts[0].strip() == "application/x-www-form-urlencoded" and charset in ("utf-8", "utf8")
+
+
 def _is_json(content_type: bytes | None) -> bool:
     if not content_type:
         return False
@@ -90,9 +97,10 @@ async def internal_error(state: ApiState, scope: Scope, receive: Receive, send: 
 
 
 class GuardMiddleware:
-    def __init__(self, app: ASGIApp, state: ApiState) -> None:
+    def __init__(self, app: ASGIApp, state: ApiState, form_paths: frozenset[str] = frozenset()) -> None:
         self.app = app
         self.state = state
+        self.form_paths = form_paths  # paths whose POST body may also be a urlencoded form (api/reconcile.py)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -104,7 +112,8 @@ class GuardMiddleware:
         vsend = VersionedSend(send, norm.version.encode("ascii"))
         try:
             if scope["method"] in ("POST", "PUT", "PATCH"):
-                body = await read_body(scope, receive, vsend, self.state.settings.max_body_bytes)
+                body = await read_body(scope, receive, vsend, self.state.settings.max_body_bytes,
+                                       forms=scope["path"] in self.form_paths)
                 if body is None:
                     return
                 receive = replay(body, receive)
@@ -113,8 +122,11 @@ class GuardMiddleware:
             await internal_error(self.state, scope, receive, vsend)
 
 
-async def read_body(scope: Scope, receive: Receive, send: Send, limit: int) -> bytes | None:
-    """The whole body, or None after answering an error (or if the client went away)."""
+async def read_body(
+    scope: Scope, receive: Receive, send: Send, limit: int, *, forms: bool = False
+) -> bytes | None:
+    """The whole body, or None after answering an error (or if the client went away).  ``forms``: a
+    urlencoded form in UTF-8 is accepted too."""
     declared = _header(scope, b"content-length")
     if declared is not None and declared.strip().isdigit() and int(declared) > limit:
         await _too_large(scope, receive, send, limit, int(declared))
@@ -138,7 +150,8 @@ async def read_body(scope: Scope, receive: Receive, send: Send, limit: int) -> b
         return None
     if not body:
         return body
-    if not _is_json(_header(scope, b"content-type")):
+    content_type = _header(scope, b"content-type")
+    if not _is_json(content_type) and not (forms and _is_form(content_type)):
         await error_response(
             415,
             "unsupported_media_type",

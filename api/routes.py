@@ -13,11 +13,13 @@ from typing import Annotated, Any, Literal
 import anyio
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import ValidationError
+from starlette.responses import Response
 
 from normalizer import Normalizer, Result, TableError
 
 from .errors import ApiError, JsonResponse, describe_errors, error_body, log
 from .middleware import NORMALIZER_KEY
+from .pages import entity_page, not_found_page, wants_html
 from .schemas import (
     BatchItem,
     BatchRequest,
@@ -222,8 +224,11 @@ async def get_entity(
     entity_id: Annotated[
         str, Path(description="e.g. org:isis (':' and '/' need no escaping)", examples=["org:isis"])
     ],
-) -> JsonResponse:
+) -> Response:
+    """JSON; an HTML page instead when the client prefers HTML (a browser following a link)."""
     ent = _norm(request).entity(entity_id)
+    if wants_html(request):
+        return entity_page(ent) if ent is not None else not_found_page(entity_id)
     if ent is None:
         raise ApiError(
             404, "not_found", f"no entity with id {entity_id!r}; find ids with GET /entities?q=NAME"

@@ -42,7 +42,8 @@ class Thresholds:
         self.margin = float(data.get("ambiguity_margin", 0.03))
         self.min_key_letters = int(data.get("min_key_letters", 2))
         self.resolve_floor = float(data.get("resolve_floor", 0.5))
-        self.same_script_similarity = float(data.get("arabic_letter_similarity", 0.0))
+        self.same_script_similarity: dict[str, float] = {
+            k: float(v) for k, v in (data.get("same_script_similarity") or {}).items()}
 
     def threshold(self, etype: str, name_tokens: int) -> float:
         t = self.types.get(etype, self.default)

@@ -25,7 +25,7 @@ _NAME_WORD = r"(?:[A-ZÀ-ÖØ-ÞĞİŞ][\w'’.-]*|(?:al|el|ul|bin|ibn|abu|ebu|a
 
 
 @lru_cache(maxsize=4)
-def _patterns(path: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _patterns(path: str) -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     after = sorted({p for ps in data["after_name"].values() for p in ps}, key=len, reverse=True)
     before = sorted({p for ps in data["before_name"].values() for p in ps}, key=len, reverse=True)
@@ -35,7 +35,7 @@ def _patterns(path: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     after_re = re.compile(rf"[\s,(]*(?:{'|'.join(map(_phrase, after))})[\s:]*(?:{quoted}|(?P<w>{words}))")
     # "Alias" kod adlı Name -- the mention starts just after
     before_re = re.compile(rf"(?:{quoted}|(?P<w>{words}))\s+(?:{'|'.join(map(_phrase, before))})\s+$")
-    return after_re, before_re
+    return after_re, before_re, frozenset(p.split()[-1] for p in before)
 
 
 def _phrase(p: str) -> str:
@@ -44,7 +44,7 @@ def _phrase(p: str) -> str:
 
 def local_alias_mentions(mentions: list[Mention], source: str, steps, *, path: Path | None = None) -> list[Mention]:  # noqa: ANN001
     """``mentions`` plus the mentions of the names the document ties to them (see module doc)."""
-    after_re, before_re = _patterns(str(path or DATA_DIR / "local_alias.yaml"))
+    after_re, before_re, before_last = _patterns(str(path or DATA_DIR / "local_alias.yaml"))
     found: dict[str, Mention] = {}  # alias text -> the mention it names
     for m in mentions:
         if m.id is None:
@@ -53,6 +53,9 @@ def local_alias_mentions(mentions: list[Mention], source: str, steps, *, path: P
         if got is not None:
             _collect(got, m, found)
         head = source[max(0, m.start - 120):m.start]
+        last = head.rstrip().rsplit(None, 1)
+        if not last or last[-1] not in before_last:  # the phrase ends just before the mention (a cheap test first)
+            continue
         got = before_re.search(head)
         if got is not None:
             _collect(got, m, found)

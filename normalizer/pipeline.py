@@ -7,17 +7,20 @@ from dataclasses import replace
 from pathlib import Path
 
 from .cache import load_or_build
+from .context import context_pass
 from .decide import DERIVED, Thresholds, mentions_from_hits
 from .fold import Folder, default_folder
-from .fuzzy_index import FuzzyIndex, index_for
+from .fuzzy_pass import fuzzy_mentions
 from .inflect import restore_inflected, with_inflections
 from .local_alias import local_alias_mentions
 from .matcher import AliasMatcher
-from .spans import VariantIndex, load_stopwords, tokenize
+from .names.fuzzy_index import FuzzyIndex, index_for
+from .names.index import VariantIndex
+from .names.keys import Variants, default_variants, derive_acronyms
+from .spans import load_stopwords, tokenize
 from .tables import TableSet, bundled_dir, load_tables
 from .types import Alias, Candidate, Entity, Result
-from .variant_pass import context_pass, fuzzy_mentions, variant_mentions
-from .variants import Variants, default_variants, derive_acronyms
+from .variant_pass import variant_mentions
 
 MAX_TEXT_CHARS = 50_000_000
 
@@ -112,7 +115,7 @@ class Normalizer:
         mentions = mentions_from_hits(self.matcher.find(folded, lang), text, lang=lang, fold_steps=steps)
         mentions = restore_inflected(mentions, self.tables)  # inflected Greek/Russian forms: inflected, table alias
         if self.use_variants or self.use_fuzzy or self.use_context:
-            tokens = tokenize(folded, self.variants)
+            tokens = tokenize(folded, self.variants, lang)
             if self.use_variants:
                 taken = [(m.start, m.end) for m in mentions]
                 mentions += variant_mentions(tokens, text, taken, self.variant_index, self.tables, self.thresholds,
@@ -122,7 +125,8 @@ class Normalizer:
                 mentions += fuzzy_mentions(tokens, text, taken, self.variant_index, self.tables, self.thresholds,
                                            self.stopwords, steps)
             if self.use_context:
-                mentions = context_pass(mentions, tokens, text, self.variant_index, self.tables, self.stopwords, steps)
+                mentions = context_pass(mentions, tokens, text, self.variant_index, self.tables, self.stopwords, steps,
+                                        lang)
                 mentions = local_alias_mentions(mentions, text, steps)
         mentions.sort(key=lambda m: m.start)
         return Result(text, tuple(mentions), lang)

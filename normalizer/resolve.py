@@ -2,49 +2,34 @@
 ``normalize``, for tools that have a name but no text.
 
 Candidates come from the folded-alias dictionary (exact / folded) and from the fuzzy index
-(:mod:`normalizer.fuzzy_index`, queried as :mod:`normalizer.fuzzy_search` describes): the query's words, their
+(:mod:`normalizer.names.fuzzy_index`, queried as :mod:`normalizer.names.fuzzy_search` describes): the query's words, their
 deletion neighbours (typos) and their variant skeletons (spellings) propose aliases; the best are rescored with
 rapidfuzz on the variant-folded forms and scored with features like the variant pass: an alias with the query's
-whole variant key is a ``variant`` candidate (:func:`~normalizer.scoring.score_pair`), any other a ``fuzzy`` one
+whole variant key is a ``variant`` candidate (:func:`~normalizer.names.score.score_pair`), any other a ``fuzzy`` one
 (:func:`fuzzy_score`).  Brute-force ``rapidfuzz.process.extractOne`` over every alias is the baseline this
 replaces (``benchmarks/bench_resolve.py``).
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from rapidfuzz import fuzz
 
-from .scoring import key_strength, score_pair, token_overlap, token_similarity
+from .names.keys import TokenKey, key_of, roman_of
+from .names.score import name_score
 from .types import Alias, Candidate
-from .variants import TokenKey, key_of, roman_of
 
 if TYPE_CHECKING:
     from .pipeline import Normalizer
 
+MAX_WORD_CHARS = 40  # ... and a query with a longer word (no name word is that long)
 MAX_NAME_WORDS = 12  # a longer query is text, not a name: only exact and folded matches (it would cost ~50 ms)
-RESCORE = 6  # index candidates (best by edit ratio of the folded forms) that get the full feature scoring
-QUICK_MARGIN = 15  # ... unless this far (in fuzz.ratio points) behind the best
+RESCORE = 12  # index candidates (best by edit ratio of the folded forms) that get the full feature scoring
+QUICK_MARGIN = 25  # ... unless this far (in fuzz.ratio points) behind the best
 VARIANT_SPELLING = 0.7  # a variant candidate's score x (1 - this x (1 - edit similarity of the folded spellings))
-
-
-def fuzzy_score(query: list[TokenKey], alias: list[TokenKey], min_whole: float = 0.0,
-                folded: float | None = None) -> tuple[float, dict[str, Any]]:
-    """For a candidate no key matched: romanised edit similarity, whole and per token, times key strength.
-
-    ``folded``: the edit similarity of the two folded spellings, when known (resolve()): it then stands for the
-    whole-name similarity (a typo is nearer in spelling than in romanised form)."""
-    whole = fuzz.ratio(roman_of(query), roman_of(alias)) / 100
-    # both ways: a name missing a distinguishing word of the alias (Iraqi National ...) is not that alias
-    per_token = min(token_similarity(query, alias), token_similarity(alias, query))
-    strength = min(1.0, 0.4 + key_strength(query))
-    feats = {"key_match": "tokens", "similarity": round(whole, 4), "token_similarity": round(per_token, 4),
-             "token_overlap": round(token_overlap(query, alias), 4), "key_strength": round(strength - 0.4, 4)}
-    if folded is None:
-        return round(0.9 * (whole + per_token) / 2 * strength, 4), feats
-    feats["folded_similarity"] = round(folded, 4)
-    return round(0.9 * (0.75 * folded + 0.25 * per_token) * strength, 4), feats
 
 
 def resolve_name(norm: Normalizer, name: str, *, limit: int = 5, lang: str | None = None) -> list[Candidate]:
@@ -71,37 +56,57 @@ def resolve_name(norm: Normalizer, name: str, *, limit: int = 5, lang: str | Non
         return ids[columns.entity[i]]
 
     words = norm.folder.fold_key(variants.prepare(name)).split()
-    if len(words) > MAX_NAME_WORDS:  # not a name but text: exact and folded only (normalize() is for text)
+    if len(words) > MAX_NAME_WORDS or max(map(len, words)) > MAX_WORD_CHARS:
+        # not a name but text (or a string of letters no name has): exact and folded only
         return _ranked(norm, best, limit, name=name, lang=lang)
-    qtok = [variants.token(w) for w in words]
+    qtok = [variants.token(w, lang) for w in words]
     vkey = key_of(qtok)
     strong_key = len(vkey.replace(" ", "")) >= norm.thresholds.min_key_letters
     index = norm.fuzzy_index
     qstr = " ".join(words)
+    qroman = roman_of(qtok)
     slots, weak = index.expand(words, qtok)
     found = index.top(slots, len(qstr), weak=weak)
+    if any(t.script != "latin" for t in qtok if t.kind == "name"):  # another script: through romanised forms too
+        slots, weak = index.expand(words, qtok, roman=True)
+        found = found + index.top(slots, len(qroman), weak=weak)
     vocab = index.vocab
-    quick = [fuzz.ratio(qstr, " ".join([vocab[t] for t in toks])) for _, toks in found]
+    n_alias = max(1, index.n_alias)
+
+    def quick_of(toks: list[int]) -> float:
+        folded = fuzz.ratio(qstr, " ".join([vocab[t] for t in toks]))
+        return max(folded, fuzz.ratio(qroman, " ".join(index.romans(np.asarray(toks)))))
+
+    quick = [quick_of(toks) for _, toks in found]
+    weights: dict[str, float] = {}
+
+    def rarity(t: TokenKey) -> float:
+        """A word's weight: rarer in the tables weighs more (1 for a word of every alias, ~1 + ln N for a unique one)."""
+        got = weights.get(t.text)
+        if got is None:
+            tid = index.token(t.text) if t.text else None
+            got = weights[t.text] = 1.0 if tid is None else math.log((n_alias + 1) / (int(index.df[tid]) + 1)) + 1.0
+        return got
+
+    def known(t: TokenKey) -> bool:
+        return bool(t.text) and index.token(t.text) is not None
     scored: dict[tuple[int, ...], tuple[str, float, dict[str, Any]]] = {}  # homonyms share their tokens' score
     top = max(quick, default=0.0)
     for rank, n in enumerate(sorted(range(len(found)), key=lambda n: -quick[n])):
         i, toks = found[n]
-        same_key = rank < 2 * RESCORE and strong_key and index.skeleton_key(toks) == vkey
-        if (rank >= RESCORE or quick[n] < top - QUICK_MARGIN) and not same_key:
+        same_key = strong_key and index.skeleton_key(toks) == vkey
+        if (rank >= RESCORE or quick[n] < top - QUICK_MARGIN) and not (same_key and rank < 2 * RESCORE):
             continue  # far behind the closest spelling: cannot come first
         eid = entity_of(i)
         cur = best.get(eid)
-        if cur is not None and (cur[0] >= 0.95 or (not same_key and cur[2] != "fuzzy")):
+        if cur is not None and cur[0] >= 0.95:
             continue
         got = scored.get(key := tuple(toks))
         if got is None:
             atok = [variants.token(vocab[t]) for t in toks]
-            if same_key:  # a key collision spelled far from the query (a typo met another name's key) counts less
-                score, feats = score_pair(qtok, atok, "variant")
-                feats["folded_similarity"] = round(quick[n] / 100, 4)
-                score = round(score * (1 - VARIANT_SPELLING * (1 - quick[n] / 100)), 4)
-            else:
-                score, feats = fuzzy_score(qtok, atok, folded=quick[n] / 100)
+            score, feats = name_score(qtok, atok, folded=quick[n] / 100, weight=rarity, known=known)
+            if same_key:
+                feats["key_match"] = "variant"
             got = scored[key] = ("variant" if same_key else "fuzzy", score, feats)
         offer(index.aliases[i], got[1], got[0], got[2])
     return _ranked(norm, best, limit, name=name, lang=lang)

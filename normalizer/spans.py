@@ -10,27 +10,20 @@ bounded number of dictionary lookups per token.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import numpy as np
 import yaml
 
-from .compact import AliasColumns
 from .fold import DATA_DIR, Folded
-from .types import Alias
-from .variant_index import LAYOUT, SEP, AliasLists, AliasSeq, build_state
-from .variants import TokenKey, Variants, key_of
-
-if TYPE_CHECKING:
-    from .cache import CacheHandle
-    from .tables import TableSet
+from .names.keys import TokenKey, Variants
 
 MAX_WINDOW = 7
 _ARABIC = re.compile("[\u0600-\u06ff]")
 _WORD = re.compile(r"\S+")
-_GAP_OK = re.compile(r"[\s\-‐‑–'’ʼ`]*")
+GAP_OK = re.compile(r"[\s\-‐‑–'’ʼ`]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,92 +63,96 @@ def load_stopwords(fold_key, path: Path | None = None) -> frozenset[str]:  # noq
     return frozenset(fold_key(w) for words in data.values() for w in words)
 
 
-class VariantIndex:
-    """Variant key -> aliases, over every alias of the loaded tables; and capital acronyms by their letters
-    (so a dotted ``U.N.`` meets ``UN``).
+def tokenize(folded: Folded, variants: Variants, lang: str | None = None) -> list[Token]:
+    """Word tokens that may be part of a name, in original offsets (others are skipped, cheaply): words that
+    start with a capital letter in the caller's string, Arabic words, and name particles and articles.
 
-    ``columns``: the aliases as columns (the matcher's ``alias_columns``); without it they are taken from
-    ``tables``.  ``cache``: a :class:`~normalizer.cache.CacheHandle` to load the index from, or store it in.
-    """
-
-    def __init__(self, tables: TableSet | None, variants: Variants, *, min_key_letters: int = 2,
-                 columns: AliasColumns | None = None, cache: CacheHandle | None = None) -> None:
-        self.variants = variants
-        if columns is None:
-            assert tables is not None
-            columns = AliasColumns(a for e in tables.entities.values() for a in e.aliases)
-        self.columns = columns
-        def build() -> dict:
-            return build_state(columns, variants, min_key_letters)
-
-        def valid(got: object) -> bool:
-            return isinstance(got, dict) and got.get("layout") == LAYOUT and got.get("columns") == len(columns)
-
-        state = build() if cache is None else cache.get_or_build(
-            f"variant_index-k{min_key_letters}-v{variants.version}", build, valid=valid)
-        self.ids = state["ids"]  # positions of the tables' aliases in ``columns`` (the matcher's derived ones left out)
-        self.by_key: Mapping[str, list[Alias]] = AliasLists(state["by_key"], columns)
-        self.acronyms: Mapping[str, list[Alias]] = AliasLists(state["acronyms"], columns)
-        self.by_ends: Mapping[tuple[str, str], list[Alias]] = AliasLists(
-            state["by_ends"], columns, encode=SEP.join, decode=lambda s: tuple(s.split(SEP)))
-        self._aliases: Sequence[Alias] = AliasSeq(columns, self.ids)
-        self._token_index = None
-        self._tok_cache: dict[str, list[TokenKey]] = {}
-
-    def shortened(self, key: str) -> list[Alias]:
-        """Aliases of which ``key`` (3+ tokens) is an in-order subsequence keeping the first and last token:
-        ``Abu Hussein al-Qurashi`` for ``Abu al-Hussein al-Husseini al-Qurashi``."""
-        parts = key.split()
-        if len(parts) < 3:
-            return []
-        out = []
-        for alias in self.by_ends.get((parts[0], parts[-1]), ()):
-            it = iter(key_of(self.alias_tokens(alias)).split())
-            if all(p in it for p in parts):
-                out.append(alias)
-        return out
-
-    def alias_tokens(self, alias: Alias) -> list[TokenKey]:
-        got = self._tok_cache.get(alias.text)
-        if got is None:
-            if len(self._tok_cache) > 100_000:
-                self._tok_cache.clear()
-            got = self._tok_cache[alias.text] = self.variants.tokens(alias.text)
-        return got
-
-    def token_index(self):  # noqa: ANN201
-        """The fuzzy candidate index (normalizer/fuzzy_index.py): the Normalizer's (shared with resolve()) when it
-        set ``fuzzy_index`` (a callable returning it), else one over these aliases, built on first use."""
-        if self._token_index is None:
-            from .fuzzy_index import FuzzyIndex
-
-            shared = getattr(self, "fuzzy_index", None)
-            self._token_index = shared() if shared else FuzzyIndex.over(self._aliases, self.variants)
-        return self._token_index
+    Most words are none of these: the capitals are found in the caller's string and the Arabic words, particles
+    and articles in the folded text by regular expressions, so no Python code runs for an ordinary word."""
+    starts = _name_starts(folded, variants)
+    if starts is None:  # a capital the fold moved (or an astral letter): read every word
+        return _tokens_at(folded, variants, lang, [m.start() for m in _WORD.finditer(folded.text)], False)
+    return _tokens_at(folded, variants, lang, starts, True)
 
 
-def tokenize(folded: Folded, variants: Variants) -> list[Token]:
-    """Word tokens that may be part of a name, in original offsets (others are skipped, cheaply)."""
+def _tokens_at(folded: Folded, variants: Variants, lang: str | None, starts: list[int], known: bool) -> list[Token]:
+    """The tokens at these folded word starts (``known``: each is already known to be a capital, an Arabic word,
+    a particle or an article; else that is checked here)."""
     out: list[Token] = []
-    source = folded.source
+    source, text = folded.source, folded.text
     particles, articles = variants.particles, variants.articles
     identity = not folded.fpos
-    for m in _WORD.finditer(folded.text):
-        f = m.group()
-        fs = m.start()
+    for fs in starts:
+        end = text.find(" ", fs)
+        end = len(text) if end < 0 else end
+        f = text[fs:end]
+        if not f:
+            continue
         arabic = f[0] >= "\u0600" and bool(_ARABIC.match(f))
-        if not arabic and not source[fs if identity else folded.orig(fs)].isupper() \
+        if not known and not arabic and not source[fs if identity else folded.orig(fs)].isupper() \
                 and f not in particles and f not in articles:
-            continue  # most tokens: lower-case words, rejected with one lookup
-        s, e = (fs, m.end()) if identity else folded.span(fs, m.end())
+            continue  # a lower-case word
+        s, e = (fs, end) if identity else folded.span(fs, end)
         raw = source[s:e]
         cap = arabic or raw[:1].isupper()
         if f in articles and f not in variants.free_articles and source[e:e + 1] not in "-‐‑–":
             continue  # "en", "as", "es": a word, not an article, unless hyphenated (ad-Dawla)
-        cased = [c for c in raw if c.lower() != c.upper()]
-        upper = bool(cased) and all(c.isupper() for c in cased)
-        out.append(Token(s, e, variants.token_of_raw(raw), cap, upper, f))
+        out.append(Token(s, e, variants.token_of_raw(raw, lang), cap, raw.isupper(), f))
     return out
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@lru_cache(maxsize=1)
+def _capital() -> re.Pattern[str]:
+    """A capital letter (``str.isupper``) of the Basic Multilingual Plane."""
+    ranges: list[tuple[int, int]] = []
+    for c in range(0x10000):
+        if chr(c).isupper():
+            if ranges and ranges[-1][1] == c - 1:
+                ranges[-1] = (ranges[-1][0], c)
+            else:
+                ranges.append((c, c))
+    return re.compile("[" + "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "")
+                                    for a, b in ranges) + "]")
+
+
+@lru_cache(maxsize=8)
+def _special(words: frozenset[str]) -> re.Pattern[str]:
+    """A folded word that is Arabic or one of ``words`` (particles, articles)."""
+    alt = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    return re.compile(rf"(?<!\S)(?:[\u0600-\u06ff]|(?:{alt})(?!\S))")
+
+
+def _name_starts(folded: Folded, variants: Variants) -> list[int] | None:
+    """Folded offsets of the words that may be part of a name (see :func:`tokenize`), in order; None when a
+    capital of the caller's string does not start a folded word where expected (then every word is read)."""
+    source, text = folded.source, folded.text
+    if any(m.group().isupper() for m in _ASTRAL.finditer(source)):  # (an emoji is no capital)
+        return None
+    ups = [m.start() for m in _capital().finditer(source)]
+    ups = [p for p in ups if p == 0 or not source[p - 1].isalnum()]  # at a word start
+    starts = set()
+    if ups:
+        if folded.fpos:  # original -> folded offsets, and back again to check (vectorised)
+            fpos, opos = np.asarray(folded.fpos), np.asarray(folded.opos)
+            at = np.asarray(ups)
+            k = np.maximum(np.searchsorted(opos, at, "right") - 1, 0)
+            fp = np.where(at >= opos[0], fpos[k] + (at - opos[k]), at)
+            j = np.searchsorted(fpos, fp, "right") - 1
+            back = np.where(j >= 0, opos[np.maximum(j, 0)] + (fp - fpos[np.maximum(j, 0)]), fp)
+            if not np.array_equal(back, at):
+                return None
+            fps = fp.tolist()
+        else:
+            fps = ups
+        for fp in fps:
+            if fp >= len(text) or (fp and text[fp - 1] != " "):
+                return None
+            starts.add(fp)
+    starts.update(m.start() for m in _special(frozenset(variants.particles) | variants.articles).finditer(text))
+    return sorted(starts)
 
 
 def windows(tokens: list[Token], source: str, taken) -> list[Window]:  # noqa: ANN001  (decide.Taken)
@@ -169,7 +166,7 @@ def windows(tokens: list[Token], source: str, taken) -> list[Window]:  # noqa: A
     for tok in tokens:
         gap = source[cur[-1].end:tok.start] if cur else ""
         dotted = gap == "." and len(tok.folded) == 1 and len(cur[-1].folded) == 1 and tok.upper and cur[-1].upper
-        if cur and not dotted and (not _GAP_OK.fullmatch(gap) or gap.count("\n") > 1):
+        if cur and not dotted and (not GAP_OK.fullmatch(gap) or gap.count("\n") > 1):
             runs.append(cur)
             cur = []
         if taken.overlaps(tok.start, tok.end):
@@ -193,3 +190,9 @@ def windows(tokens: list[Token], source: str, taken) -> list[Window]:  # noqa: A
                     continue  # "al-X" is not "X": a window never drops the article before it
                 out.append(Window(tuple(toks), i == 0 or i + size == n))
     return out
+
+
+def edges_ok(win: Window, stopwords: frozenset[str]) -> bool:
+    """A name neither starts nor ends with a function word (الرئيس إن is not Ras al-Ayn)."""
+    names = [t for t in win.tokens if t.key.kind == "name"]
+    return bool(names) and names[0].folded not in stopwords and names[-1].folded not in stopwords

@@ -1,25 +1,22 @@
-"""The passes after exact alias matching: variant-key windows, then document context.
+"""The variant pass after exact alias matching: windows of the text whose name key meets an alias's key.
 
-Both produce :class:`~normalizer.types.Mention` objects with ``method`` "variant" or "context" and never overlap
-what an earlier pass found.
+It produces :class:`~normalizer.types.Mention` objects with ``method`` "variant" (a guess the document supports
+carries the rule ``context:corroborated``) that never overlap what an earlier pass found.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import replace
 
-from .abjad import Abjad
-from .context import nearest, partial_keys, window_key
+from .context import window_key
 from .decide import Taken, Thresholds, pick
-from .scoring import all_arabic, pair_similarity, score_pair
-from .spans import Token, VariantIndex, Window, windows
+from .names.abjad import Abjad
+from .names.index import VariantIndex
+from .names.keys import TokenKey, has_arabic
+from .names.score import cross_script_fit, pair_similarity, same_script, score_pair
+from .spans import Token, Window, edges_ok, windows
 from .tables import TableSet
 from .types import Candidate, Entity, Explanation, Mention
-from .variants import TokenKey, has_arabic
-
-SCORE_CONTEXT = 0.85
-
 
 CROSS_SCRIPT_MIN_LETTERS = 4  # several words meet an alias of the other script on their own with 4+ consonants
 
@@ -43,11 +40,11 @@ def _weak(win: Window, alias_tokens: list, entity: Entity, abjad: Abjad) -> bool
     if any(t.key.kind == "particle" for t in win.tokens) and len(names) > 1:
         return short  # Abu/bin + names: the particle is evidence; spellings of the names vary (Kurayshi/القرشي)
     pairs = [(w.key, a) if win_arabic else (a, w.key) for w, a in zip(names, anames, strict=False)]
-    if len(names) != len(anames) or not all(ar.key and abjad.fits(ar.text, la.text) for ar, la in pairs):
+    if len(names) != len(anames) or not all(ar.key and cross_script_fit(ar, la) for ar, la in pairs):
         return None  # the skeletons meet but the letters do not (ترك, طريق ~ Türkiye): not even with support
     if len(pairs) == 1:
         ar, la = pairs[0]
-        return not (abjad.names(ar.text, la.text)
+        return not ((abjad.names(ar.text, la.text) or abjad.names_near(ar.text, ar.roman, la.roman))
                     and not any(has_arabic(a.text) == win_arabic for a in entity.aliases))
     return short
 
@@ -58,10 +55,12 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
     out: list[Mention] = []
     weak: list[Mention] = []
     taken = Taken(taken)
+    memo = index.memo("variant_windows")
+    tokens = [t for t in tokens if index.may_match(t.key) or (t.upper and len(t.folded) == 1)]  # U.N.: dotted
     for win in windows(tokens, source, taken):
         if taken.overlaps(win.start, win.end):
             continue
-        if not _edges_ok(win, stopwords):
+        if not edges_ok(win, stopwords):
             continue
         key = window_key(win.keys)
         if len(win.tokens) > 1 and all(t.upper and len(t.folded) == 1 for t in win.tokens):
@@ -70,30 +69,27 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
                 out.append(m)
                 taken.add(m.start, m.end)
             continue
-        aliases = index.by_key.get(key) or index.shortened(key)
-        if not aliases:
+        # the same words decide the same way wherever they stand: news repeats its names (memo per index)
+        sig = None if steps else tuple((t.folded, t.key.text, t.key.key, t.cap, t.upper) for t in win.tokens)
+        best = memo.get(sig, _UNSEEN) if sig is not None else _UNSEEN
+        if best is _UNSEEN:
+            best = _decide_readings(win, key, source, index, tables, th, steps)
+            if sig is not None:
+                if len(memo) >= MEMO_SIZE:
+                    memo.clear()
+                memo[sig] = best
+        elif best is not None:
+            m0 = best[0]
+            best = (replace(m0, text=source[win.start:win.end], start=win.start, end=win.end), best[1])
+        if best is None:
             continue
-        if win.name_tokens == 1 and _one_name(win).folded in index.variants.common_words:
-            continue  # Gibt is not Egypt, Woman is not Oman: an ordinary word is never a guessed spelling
-        if win.tokens[0].key.kind == "article" and win.name_tokens == 1:
-            # "al-X" alone is a nisba or a surname (al-Turki, al-Iraqi): only a person can be named so
-            aliases = [a for a in aliases if tables.entities[a.entity_id].type == "person"]
-        if win.tokens[-1].folded.endswith(index.variants.adjective_endings):
-            # Iraqi, Türki, التركية: an adjective of a place is not the place (but Türkei is Turkey: no ending added)
-            aliases = [a for a in aliases if tables.entities[a.entity_id].type != "location"
-                       or not _adds_ending(win.tokens[-1].key, index.alias_tokens(a), index.variants.adjective_endings)]
-        m = _decide_window(win, key, aliases, source, index, tables, th, steps)
-        if m is not None:
-            alias = next(a for a in aliases if a.text == m.alias)
-            weak_match = _weak(win, index.alias_tokens(alias), tables.entities[alias.entity_id], index.variants.abjad)
-            if weak_match is None:
-                continue
-            if weak_match:
-                if m.id is not None:
-                    weak.append(m)
-                continue
-            out.append(m)
-            taken.add(m.start, m.end)
+        m, weak_match = best
+        if weak_match:
+            if m.id is not None:
+                weak.append(m)
+            continue
+        out.append(m)
+        taken.add(m.start, m.end)
     found = set(known_ids) | {m.id for m in out if m.id}
     for m in weak:
         if m.id in found and not taken.overlaps(m.start, m.end):
@@ -103,33 +99,103 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
     return out
 
 
+MEMO_SIZE = 50_000  # window decisions remembered per index
+_UNSEEN = object()
+
+
+def _decide_readings(win: Window, key: str, source: str, index: VariantIndex, tables: TableSet, th: Thresholds,
+                     steps) -> tuple[Mention, bool] | None:  # noqa: ANN001
+    """The best mention the window's readings make (as written; with a case ending read off), or None."""
+    readings = []
+    aliases = index.by_key.get(key) or index.shortened(key)
+    if aliases:
+        readings.append((win, key, aliases, False))
+    for stemmed in _stemmed(win):  # a case ending read off (Бахмута, του Νίγηρα, Prigoschins)
+        skey = window_key(stemmed.keys)
+        saliases = aliases if skey == key else index.by_key.get(skey)
+        if saliases:
+            readings.append((stemmed, skey, saliases, True))
+    best: tuple[Mention, bool] | None = None
+    for reading in readings:
+        got = _read_window(*reading, win.tokens[-1].key, source, index, tables, th, steps)
+        if got is not None and (best is None or got[0].score > best[0].score):
+            best = got
+    return best
+
+
+def _read_window(win: Window, key: str, aliases: list, inflected: bool, last: TokenKey, source: str,  # noqa: PLR0913
+                 index: VariantIndex, tables: TableSet, th: Thresholds, steps) -> tuple[Mention, bool] | None:  # noqa: ANN001
+    """The mention one reading of a window makes, and whether it is weak (counts only with document support);
+    None when it makes none. ``last``: the window's last word as written (a reading may take a case ending off)."""
+    # Gibt is not Egypt, Woman is not Oman: an ordinary word is never a guessed spelling; but the same name in
+    # another script (Вагнер for Wagner) is a transliteration: it counts when the document names the entity too
+    common = win.name_tokens == 1 and _one_name(win).folded in index.variants.common_words
+    if win.tokens[0].key.kind == "article" and win.name_tokens == 1:
+        # "al-X" alone is a nisba or a surname (al-Turki, al-Iraqi): only a person can be named so
+        aliases = [a for a in aliases if tables.entities[a.entity_id].type == "person"]
+    text = win.tokens[-1].folded
+    ends = [e for e in index.variants.adjective_endings if text.endswith(e)] if text.endswith(
+        index.variants.adjective_endings) else []
+    if ends:
+        # Iraqi, Türki, التركية: an adjective of a place is not the place (but Türkei is Turkey: no ending added)
+        aliases = [a for a in aliases if tables.entities[a.entity_id].type != "location"
+                   or not _adds_ending(last, index.alias_tokens(a), ends)]
+    m = _decide_window(win, key, aliases, source, index, tables, th, steps)
+    if m is None:
+        return None
+    if inflected:
+        m = replace(m, inflected=True)
+    alias = next(a for a in aliases if a.text == m.alias)
+    atoks = index.alias_tokens(alias)
+    if common and not _transliterated(_one_name(win).key, atoks):
+        return None
+    weak_match = _weak(win, atoks, tables.entities[alias.entity_id], index.variants.abjad)
+    return None if weak_match is None else (m, weak_match or common)
+
+
+def _transliterated(word: TokenKey, alias_tokens: list[TokenKey]) -> bool:
+    """Whether a word of one script romanises exactly as the (one-word) alias of another script does (scripts
+    that write their vowels: an Arabic romanised form lacks the short ones, so short words meet by chance)."""
+    names = [t for t in alias_tokens if t.kind == "name"]
+    return (len(names) == 1 and names[0].script != word.script and names[0].roman == word.roman
+            and not names[0].arabic and not word.arabic)
+
+
+def _stemmed(win: Window) -> list[Window]:
+    """The window with each word that carries a case ending of its script or language read without it
+    (Бахмута, του Νίγηρα, Prigoschins): one reading per way of taking endings off (the k-th of each word's)."""
+    most = max(len(t.key.stems) for t in win.tokens)
+    return [Window(tuple(replace(t, key=t.key.stems[min(k, len(t.key.stems) - 1)]) if t.key.stems else t
+                         for t in win.tokens), win.at_edge) for k in range(most)]
+
+
 def _one_name(win: Window) -> Token:
     return next(t for t in win.tokens if t.key.kind == "name")
 
 
-def _weakest_token(a: list[TokenKey], b: list[TokenKey]) -> float:
-    """The lowest, over the name tokens of ``a``, of the best similarity to a name token of ``b``."""
+def _weakest_token(a: list[TokenKey], b: list[TokenKey], common: frozenset[str] = frozenset()) -> float:
+    """The lowest, over the name tokens of ``a``, of the best similarity to a name token of ``b``; an ordinary
+    word (``common``) counts only when spelt exactly as one (المدينة الآن is not مدينة وان: الآن is "now")."""
     bn = [t for t in b if t.kind == "name"]
-    return min((max(pair_similarity(x, y) for y in bn) for x in a if x.kind == "name"), default=0.0)
+
+    def best(x: TokenKey) -> float:
+        s = max(pair_similarity(x, y) for y in bn)
+        return s if s == 1.0 or x.text not in common else 0.0
+    return min((best(x) for x in a if x.kind == "name"), default=0.0)
 
 
-def _adds_ending(word: TokenKey, alias_tokens: list[TokenKey], endings: tuple[str, ...]) -> bool:
-    """Whether ``word`` ends with an adjective ending that the alias's last name token does not end with: Iraqi
-    adds -i to Iraq, Türki to Turkey, التركية -ية to تركيا.  A word that romanises exactly like the alias adds
-    nothing: Türkei is Turkey (both turkai)."""
+def _adds_ending(word: TokenKey, alias_tokens: list[TokenKey], endings: list[str]) -> bool:
+    """Whether the word (``word`` as written; ``endings``: the adjective endings it ends with) ends with an
+    adjective ending that the alias's last name token does not end with: Iraqi adds -i to Iraq, Türki to
+    Turkey, التركية -ية to تركيا, Σύριων to Syria.  A word that romanises exactly like an alias of its own script
+    adds nothing: Türkei is Turkey (both turkai); across scripts the ending as written counts (Σύριοι, Syrians)."""
     names = [t for t in alias_tokens if t.kind == "name" and t.text]
     if not names:
         return True
     last = names[-1]
-    if not word.arabic and word.roman == last.roman:
+    if word.script == last.script != "arabic" and word.roman == last.roman:
         return False
-    return any(word.text.endswith(e) and not last.text.endswith(e) for e in endings)
-
-
-def _edges_ok(win: Window, stopwords: frozenset[str]) -> bool:
-    """A name neither starts nor ends with a function word (الرئيس إن is not Ras al-Ayn)."""
-    names = [t for t in win.tokens if t.key.kind == "name"]
-    return bool(names) and names[0].folded not in stopwords and names[-1].folded not in stopwords
+    return any(not last.text.endswith(e) for e in endings)
 
 
 def _is_acronym(text: str) -> bool:
@@ -150,18 +216,34 @@ def _dotted_acronym(win: Window, source: str, index: VariantIndex, tables: Table
     return Mention(text, win.start, end, ent.id, ent.name, ent.type, 0.9, "variant", alias.text, explain=expl)
 
 
+def _same_script_first(win: Window, aliases: list, index: VariantIndex) -> list[tuple]:  # noqa: ANN001
+    """The aliases worth scoring, with their tokens: no acronym (MEET is not MIT: an acronym has no spelling
+    variants); and of an entity that has aliases in the window's script among them, only those (a spelling is
+    met in its own script first: the cross-script comparison is for names the tables give in another only)."""
+    script = next((t.key.script for t in win.tokens if t.key.kind == "name"), "latin")
+    out, same = [], set()
+    for alias in aliases:
+        if alias.case in ("exact", "upper") or _is_acronym(alias.text):
+            continue
+        atoks = index.alias_tokens(alias)
+        ascript = next((t.script for t in atoks if t.kind == "name"), "latin")
+        out.append((alias, atoks, ascript == script))
+        if ascript == script:
+            same.add(alias.entity_id)
+    return [(a, t) for a, t, own in out if own or a.entity_id not in same]
+
+
 def _decide_window(win: Window, key: str, aliases, source: str, index: VariantIndex, tables: TableSet,  # noqa: ANN001
                    th: Thresholds, steps) -> Mention | None:  # noqa: ANN001
     best: dict[str, tuple[float, Candidate]] = {}
-    for alias in aliases:
-        if alias.case in ("exact", "upper") or _is_acronym(alias.text):
-            continue  # an acronym has no spelling variants (MEET is not MIT)
-        atoks = index.alias_tokens(alias)
+    common = index.variants.common_words
+    for alias, atoks in _same_script_first(win, aliases, index):
         score, feats = score_pair(win.keys, atoks, "variant")
         ent = tables.entities[alias.entity_id]
         if score < th.threshold(ent.type, win.name_tokens):
             continue
-        if all_arabic(win.keys) and all_arabic(atoks) and _weakest_token(win.keys, atoks) < th.same_script_similarity:
+        script = same_script(win.keys, atoks)
+        if script and _weakest_token(win.keys, atoks, common) < th.same_script_similarity.get(script, 0.0):
             continue  # every word must be spelt alike, not just the skeletons (المدينة يقوم is not مدينة القائم)
         if alias.entity_id not in best or best[alias.entity_id][0] < score:
             best[alias.entity_id] = (score, Candidate(ent.id, ent.name, ent.type, score, alias.text, "variant", feats))
@@ -180,108 +262,3 @@ def _decide_window(win: Window, key: str, aliases, source: str, index: VariantIn
                        c.features) if steps else None
     return Mention(text, win.start, win.end, c.id, c.canonical, c.type, c.score, "variant", c.alias,
                    candidates=cands if len(cands) > 1 else (), explain=expl)
-
-
-def context_pass(mentions: list[Mention], tokens: list[Token], source: str, index: VariantIndex, tables: TableSet,
-                 stopwords: frozenset[str], steps) -> list[Mention]:  # noqa: ANN001
-    """Resolve short forms and ambiguous mentions from what the same document already names."""
-    positions: dict[str, list[int]] = defaultdict(list)
-    for m in mentions:
-        if m.id:
-            positions[m.id].append(m.start)
-    if not positions:
-        return mentions
-    folded_doc = None
-    resolved: list[Mention] = []
-    for m in mentions:
-        if m.id is None and m.candidates:
-            ids = {c.id for c in m.candidates}
-            eid = nearest(positions, ids, m.start)
-            rule = "context:document"
-            if eid is None:
-                folded_doc = folded_doc or f" {index.variants.folder.fold_key(source)} "
-                hits = {c.id for c in m.candidates if any(
-                    f" {index.variants.folder.fold_key(w)} " in folded_doc for w in tables.entities[c.id].context)}
-                eid = next(iter(hits)) if len(hits) == 1 else None
-                rule = "context:table-words"
-            if eid is not None:
-                c = next(c for c in m.candidates if c.id == eid)
-                expl = replace(m.explain, rules=m.explain.rules + (rule,)) if m.explain else None
-                m = replace(m, id=c.id, canonical=c.canonical, type=c.type, score=c.score * 0.95,
-                            alias=c.alias, ambiguous=False, explain=expl)
-        resolved.append(m)
-    partial: dict[str, set[str]] = defaultdict(set)
-    for eid in positions:
-        if tables.entities[eid].type != "person":
-            continue  # short forms of organisation or place names are words (Nation, State, Army)
-        extra = [m.text for m in resolved if m.id == eid]
-        for k in partial_keys(tables.entities[eid], index.variants, extra):
-            partial[k].add(eid)
-    taken = Taken((m.start, m.end) for m in resolved)
-    for win in windows(tokens, source, taken):
-        if len(win.tokens) > 3 or taken.overlaps(win.start, win.end):
-            continue
-        if win.name_tokens == 1 and win.tokens[-1].folded in stopwords:
-            continue
-        key = window_key(win.keys)
-        ids = partial.get(key)
-        if not ids:
-            continue
-        eid = nearest(positions, ids, win.start)
-        if eid is None:
-            continue
-        ent = tables.entities[eid]
-        text = source[win.start:win.end]
-        expl = Explanation(key, tuple(steps(text)), ("context:short-form",), {"entities_with_this_form": sorted(ids)}) if steps else None
-        resolved.append(Mention(text, win.start, win.end, eid, ent.name, ent.type, SCORE_CONTEXT, "context", ent.name,
-                                explain=expl))
-        taken.add(win.start, win.end)
-    return resolved
-
-
-FUZZY_MARGIN = 0.05  # a fuzzy match must clear the variant threshold by this much
-FUZZY_TOP = 8
-FUZZY_MIN_LETTERS = 6  # consonants in the window's key: fewer is too little to go on without a key match
-
-
-def fuzzy_mentions(tokens: list[Token], source: str, taken: list[tuple[int, int]], index: VariantIndex,
-                   tables: TableSet, th: Thresholds, stopwords: frozenset[str], steps) -> list[Mention]:  # noqa: ANN001
-    """Multi-word capitalised names a few edits from an alias (typos, dropped letters): the token index proposes,
-    romanised edit similarity weighted by token overlap decides. Single words never match fuzzily."""
-    from .resolve import fuzzy_score
-
-    out: list[Mention] = []
-    taken_set = Taken(taken)
-    tindex = index.token_index()
-    for win in windows(tokens, source, taken_set):
-        if not win.at_edge:
-            continue  # "President Recep Tayip Erdoan said": a name sits at an edge of its capitalised run
-        names = [t for t in win.tokens if t.key.kind == "name"]
-        if not 2 <= len(names) <= 5 or not all(t.cap for t in names) or taken_set.overlaps(win.start, win.end):
-            continue
-        if not _edges_ok(win, stopwords) or len(window_key(win.keys).replace(" ", "")) < FUZZY_MIN_LETTERS:
-            continue
-        best: dict[str, tuple[float, Candidate]] = {}
-        for i in tindex.candidates(win.keys, FUZZY_TOP):
-            alias = tindex.aliases[i]
-            if alias.case in ("exact", "upper"):
-                continue
-            atoks = index.alias_tokens(alias)
-            if abs(sum(t.kind == "name" for t in atoks) - len(names)) > 1:
-                continue  # a name of another length is another name, however alike the words
-            ent = tables.entities[alias.entity_id]
-            bar = th.threshold(ent.type, len(names)) + FUZZY_MARGIN
-            score, feats = fuzzy_score(win.keys, atoks, min_whole=2 * bar / 0.9 - 1)
-            if score < bar:
-                continue
-            if alias.entity_id not in best or best[alias.entity_id][0] < score:
-                best[alias.entity_id] = (score, Candidate(ent.id, ent.name, ent.type, score, alias.text, "fuzzy", feats))
-        chosen, ranked = pick(list(best.values()), th.margin)
-        if chosen is None:
-            continue  # nothing, or a near tie: a fuzzy guess between entities is never made
-        c: Candidate = chosen
-        text = source[win.start:win.end]
-        expl = Explanation(window_key(win.keys), tuple(steps(text)), ("fuzzy-tokens",), c.features) if steps else None
-        out.append(Mention(text, win.start, win.end, c.id, c.canonical, c.type, c.score, "fuzzy", c.alias, explain=expl))
-        taken_set.add(win.start, win.end)
-    return out

@@ -2,7 +2,7 @@
 
 import pytest
 
-from normalizer.variants import default_variants
+from normalizer.names.keys import default_variants
 
 V = default_variants()
 A = V.abjad

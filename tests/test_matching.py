@@ -120,9 +120,9 @@ def test_full_name_is_unambiguous(core: Normalizer) -> None:
 
 
 def test_expansion_offsets(core: Normalizer) -> None:
-    text = "In der Großen Straße"  # inflected: not the alias itself, but a fuzzy multi-word match
-    (m,) = core.normalize(text).mentions
-    assert (m.text, m.method) == ("Großen Straße", "fuzzy") and text[m.start:m.end] == m.text
+    text = "In der Großen Straße"  # inflected: not the alias itself, but a German case ending read off (variant)
+    (m,) = core.normalize(text, lang="de").mentions
+    assert (m.text, m.method, m.inflected) == ("Großen Straße", "variant", True) and text[m.start:m.end] == m.text
     text = "an der  Große   Straße, dann"
     (m,) = core.normalize(text).mentions
     assert m.text == "Große   Straße" and text[m.start:m.end] == m.text

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from normalizer import Normalizer
-from normalizer.fuzzy_index import FuzzyIndex
-from normalizer.variants import default_variants
+from normalizer.names.fuzzy_index import FuzzyIndex
+from normalizer.names.keys import default_variants
 
 TABLE = Path(__file__).parent / "fixtures" / "resolve_table.yaml"
 
@@ -62,8 +62,8 @@ def test_methods_and_features(n: Normalizer) -> None:
     assert n.resolve("أبو بكر البغدادي")[0].method == "exact"
     fuzzy = n.resolve("Abu Bakr al-Bahgdadi")[0]
     assert fuzzy.method == "fuzzy" and fuzzy.alias == "Abu Bakr al-Baghdadi"
-    assert {"similarity", "token_similarity", "folded_similarity", "key_strength"} <= set(fuzzy.features)
-    assert 0.0 < fuzzy.features["folded_similarity"] < 1.0
+    assert {"similarity", "alignment", "aligned", "coverage_query", "coverage_alias", "key_strength"} <= set(fuzzy.features)
+    assert 0.0 < fuzzy.features["similarity"] < 1.0 and fuzzy.features["aligned"]
     assert fuzzy.to_dict()["features"] == fuzzy.features
     assert n.resolve("Ebu Bekir el-Bağdadi", lang="tr")[0].features.get("lang_match") is True
     assert "lang_match" not in n.resolve("Ebu Bekir el-Bağdadi", lang="en")[0].features

@@ -1,4 +1,4 @@
-"""The variant index (spans.VariantIndex) as columns and in the compiled-table cache: the same aliases under the same
+"""The variant index (names.index.VariantIndex) as columns and in the compiled-table cache: the same aliases under the same
 keys as the object-built index it replaces, the same answers cached and uncached, rebuilt when the tables or fold
 rules change, safe with several processes; and the start-up fast paths (case rule, string index) agree with the
 definitions they replace."""
@@ -18,13 +18,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import normalizer.spans as spans
+import normalizer.names.index as spans
 from normalizer import Normalizer
 from normalizer.cache import SUFFIX, CompactTableSet
 from normalizer.compact import StringIndex, StringTable
 from normalizer.fold import DATA_DIR, Folder
+from normalizer.names.keys import key_of
 from normalizer.tables import _case_rule_chars, default_case_rule
-from normalizer.variants import key_of
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TABLES = [FIXTURES / "variant_cache_table.yaml"]
@@ -60,7 +60,7 @@ def _reference(n: Normalizer) -> dict[str, dict]:
             letters = alias.text.replace(".", "")
             if 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper():
                 acronyms.setdefault(variants.folder.fold_key(letters), []).append(alias)
-            key = key_of(variants.tokens(alias.text))
+            key = key_of(variants.tokens(alias.text, alias.lang))  # each alias read in its language's conventions
             if len(key.replace(" ", "")) >= k:
                 by_key.setdefault(key, []).append(alias)
             parts = key.split()

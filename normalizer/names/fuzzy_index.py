@@ -11,7 +11,7 @@ Every alias is cut into the tokens of its variant-folded form (``fold_key(prepar
   skeletons), so a query token meets the tokens about two edits away (insert, delete, substitute, swap) with one
   ``searchsorted``.
 
-About 30 bytes per alias and no per-alias Python object.  How a query uses it: :mod:`normalizer.fuzzy_search`.
+About 30 bytes per alias and no per-alias Python object.  How a query uses it: :mod:`normalizer.names.fuzzy_search`.
 Alias numbers are positions in the matcher's alias columns; ``index.aliases[i]`` is the :class:`Alias`.
 """
 
@@ -25,20 +25,21 @@ from zlib import crc32
 
 import numpy as np
 
+from ..types import Alias
 from .fuzzy_search import Search
-from .types import Alias
-from .variants import Variants
+from .keys import Variants
 
 if TYPE_CHECKING:
-    from .cache import CacheHandle
-    from .compact import AliasColumns
+    from ..cache import CacheHandle
+    from ..compact import AliasColumns
 
-LAYOUT = 5  # bump when the stored arrays change
+LAYOUT = 6  # bump when the stored arrays change
+MAX_DEL_LEN = 40  # a longer word is no name word: it has no deletion neighbours (a 10,000-letter one would cost seconds)
 MIN_DEL_LEN = 4  # tokens shorter than this have no deletion neighbours (2-letter leftovers meet everything)
 MIN_SKEL_DEL_LEN = 3  # the same for skeletons (consonants only: "krS")
 SCORES_KEPT = 2  # per-alias work arrays kept for reuse (one per core)
 _KINDS = {"name": 0, "particle": 1}  # anything else (an article) is 2
-_TRANSIENT = ("skel_id", "_local", "_pool", "_pool_lock", "aliases", "vocab_obj", "df")
+_TRANSIENT = ("skel_id", "_local", "_pool", "_pool_lock", "aliases", "vocab_obj", "df", "_roman_obj")
 _lock = threading.Lock()
 
 
@@ -47,7 +48,7 @@ def crc(s: str) -> int:
 
 
 def deletions(s: str, min_len: int) -> list[str]:
-    return [s[:i] + s[i + 1:] for i in range(len(s))] if len(s) >= min_len else []
+    return [s[:i] + s[i + 1:] for i in range(len(s))] if min_len <= len(s) <= MAX_DEL_LEN else []
 
 
 def _neighbour_table(words: Sequence[str], min_len: int) -> tuple[np.ndarray, np.ndarray]:
@@ -79,7 +80,7 @@ def _csr(rows: np.ndarray, cols: np.ndarray, n_rows: int,
 
 class FuzzyIndex(Search):
     """Token postings over every alias; build with :meth:`build` (or :func:`index_for`), query through
-    :class:`~normalizer.fuzzy_search.Search`."""
+    :class:`~normalizer.names.fuzzy_search.Search`."""
 
     def __init__(self, state: dict) -> None:
         self.__dict__.update(state)
@@ -114,9 +115,11 @@ class FuzzyIndex(Search):
         tok_kind = np.zeros(n_tok, dtype=np.int8)
         roman = array("q", [0])  # the romanised forms: one UTF-8 blob and end offsets (see romans())
         blob = bytearray()
+        romans: list[str] = []
         for i, t in enumerate(vocab):
             k = variants.token(t)
             tok_kind[i] = _KINDS.get(k.kind, 2)
+            romans.append(k.roman)
             blob += k.roman.encode("utf-8")
             roman.append(len(blob))
             if k.key:
@@ -126,6 +129,7 @@ class FuzzyIndex(Search):
         skel_ptr, skel_tok = _csr(tok_skel[named], named, len(skels))
         tok_h, tok_hid = _neighbour_table(vocab, MIN_DEL_LEN)
         skel_h, skel_hid = _neighbour_table(skels, MIN_SKEL_DEL_LEN)
+        rom_h, rom_hid = _neighbour_table(romans, MIN_DEL_LEN)
         return cls({
             "layout": LAYOUT, "vocab": vocab, "roman": bytes(blob), "roman_end": np.frombuffer(roman, np.int64).astype(np.uint32),
             "skels": skels, "n_alias": n_alias,
@@ -134,7 +138,7 @@ class FuzzyIndex(Search):
             "post_ptr": post_ptr.astype(np.uint32 if len(post) < 2**32 else np.int64), "post": post,
             "post_len": short[post], "tok_skel": tok_skel, "tok_kind": tok_kind,
             "skel_ptr": skel_ptr, "skel_tok": skel_tok, "tok_h": tok_h, "tok_hid": tok_hid,
-            "skel_h": skel_h, "skel_hid": skel_hid,
+            "skel_h": skel_h, "skel_hid": skel_hid, "rom_h": rom_h, "rom_hid": rom_hid,
         })
 
     @classmethod
@@ -176,6 +180,14 @@ class FuzzyIndex(Search):
             at += 1
         return None
 
+    @property
+    def roman_obj(self) -> np.ndarray:
+        """Every token's romanised form (an object array, made on first use: queries in another script)."""
+        got = self.__dict__.get("_roman_obj")
+        if got is None:
+            got = self._roman_obj = np.array(self.romans(np.arange(len(self.vocab))), dtype=object)
+        return got
+
     def romans(self, tokens: np.ndarray) -> list[str]:
         """The romanised forms of these tokens."""
         blob, end = self.roman, self.roman_end
@@ -205,9 +217,12 @@ class FuzzyIndex(Search):
             if len(self._pool) < SCORES_KEPT:
                 self._pool.append(scores)
 
-    def neighbours(self, words: list[str], skeletons: bool = False, min_len: int = 0) -> list[set[int]]:
-        """For each word, the tokens (or skeletons) within one deletion on each side of it, itself included."""
-        h, ids = (self.skel_h, self.skel_hid) if skeletons else (self.tok_h, self.tok_hid)
+    def neighbours(self, words: list[str], skeletons: bool = False, min_len: int = 0,
+                   romans: bool = False) -> list[set[int]]:
+        """For each word, the tokens (or skeletons) within one deletion on each side of it, itself included;
+        ``romans``: ``words`` are romanised forms, met with the tokens' romanised forms (a name in another script)."""
+        h, ids = (self.skel_h, self.skel_hid) if skeletons else (self.rom_h, self.rom_hid) if romans \
+            else (self.tok_h, self.tok_hid)
         min_len = min_len or (MIN_SKEL_DEL_LEN if skeletons else MIN_DEL_LEN)
         hs, owner = array("I"), []
         for j, w in enumerate(words):
@@ -222,6 +237,25 @@ class FuzzyIndex(Search):
                 if b > a:
                     out[j].update(ids[a:b].tolist())
         return out
+
+
+    def near(self, words: list[str], keys: list[str], *, max_group: int = 64) -> list[set[int]]:
+        """For each word (a folded text token) and its variant key: the vocabulary tokens it may be a spelling of:
+        within one deletion on each side of it (a typo), or sharing its key (a romanisation) when few do."""
+        out = self.neighbours(words)
+        for got, k in zip(out, keys, strict=True):
+            s = self.skel_id.get(k) if len(k) >= MIN_SKEL_DEL_LEN else None
+            if s is not None and self.skel_ptr[s + 1] - self.skel_ptr[s] <= max_group:
+                got.update(self.skel_tok[self.skel_ptr[s]:self.skel_ptr[s + 1]].tolist())
+        return out
+
+    def holding(self, tokens: Iterable[int], *, max_df: int) -> np.ndarray:
+        """The aliases holding any of these tokens (each once), leaving out tokens in more than ``max_df``."""
+        ptr, post = self.post_ptr, self.post
+        parts = [post[ptr[t]:ptr[t + 1]] for t in tokens if 0 < ptr[t + 1] - ptr[t] <= max_df]
+        if not parts:
+            return np.zeros(0, np.int32)
+        return np.unique(np.concatenate(parts)) if len(parts) > 1 else parts[0]
 
 
 class _Aliases(Sequence[Alias]):

@@ -7,7 +7,7 @@ only the short ü and the glide y are left over), while ``ترك`` (*he left*: n
 this check is what lets a single Arabic word meet a Latin alias on its own.  The letter classes are data
 (``abjad`` in ``data/variants.yaml``).
 
->>> from normalizer.variants import default_variants
+>>> from normalizer.names.keys import default_variants
 >>> a = default_variants().abjad
 >>> a.fits("تركيا", "turkiye"), a.fits("ترك", "turkiye"), a.fits("طريق", "turkiye")
 (True, False, False)
@@ -21,6 +21,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from rapidfuzz.distance import Indel
+
+_ratio = Indel.normalized_similarity
+
 # symbol kinds: ("C", class) consonant, ("V", classes) vowel letter, ("G", "") ayn/hamza, ("L", class) Latin glide
 
 
@@ -31,6 +35,8 @@ class Abjad:
         self._common_words = common_words  # frequent ordinary words (folded), loaded on first use
         self.min_letters = int(data.get("min_letters", 4))
         self.min_consonants = int(data.get("min_consonants", 4))
+        self.roman_similarity = float(data.get("roman_similarity", 1.01))
+        self.roman_min_letters = int(data.get("roman_min_letters", 99))
         self._memo: dict[tuple[str, str], int | None] = {}  # (arabic, latin) -> unwritten vowels
         self.arabic_vowels: dict[str, str] = data["arabic_vowels"]  # letter -> Latin vowel classes it may stand for
         self.initial: dict[str, str] = data["initial"]  # letter at the start -> classes (alef: hamza + any vowel)
@@ -114,7 +120,7 @@ class Abjad:
         """Whether one Arabic word alone can name what the Latin word names: not a frequent ordinary word, and a full
         fit (no Latin vowel unwritten) of ``min_letters`` letters or a fit with ``min_consonants`` consonants.
 
-        >>> from normalizer.variants import default_variants
+        >>> from normalizer.names.keys import default_variants
         >>> a = default_variants().abjad
         >>> a.names("سوريا", "syria"), a.names("صوره", "syria"), a.names("لعبه", "libya")
         (True, False, False)
@@ -130,6 +136,24 @@ class Abjad:
         if cost == 0:
             return len(symbols) >= self.min_letters
         return sum(k == "C" for k, _ in symbols) >= self.min_consonants  # a long skeleton: Afghanistan
+
+    def near(self, arabic_roman: str, latin_roman: str) -> bool:
+        """Whether an Arabic word's romanised form (its consonant classes and the vowels it writes) is within
+        ``roman_similarity`` of a Latin word's: a spelling taken from another language's form of the name.
+
+        >>> from normalizer.names.keys import default_variants
+        >>> v = default_variants()
+        >>> v.abjad.near(v.token("اوكرانيا").roman, v.token("ukraine").roman)
+        True
+        """
+        return len(arabic_roman) >= 3 and _ratio(arabic_roman, latin_roman) >= self.roman_similarity
+
+    def names_near(self, arabic: str, arabic_roman: str, latin_roman: str) -> bool:
+        """:meth:`names` for a word that is only :meth:`near` the Latin spelling: not an ordinary word, and
+        ``roman_min_letters`` letters at least."""
+        common = self._common_words()
+        return (arabic not in common and bare_arabic(arabic) not in common
+                and len(bare_arabic(arabic)) >= self.roman_min_letters and self.near(arabic_roman, latin_roman))
 
     def _pair(self, a: tuple[str, str], b: tuple[str, str]) -> bool:
         ka, va = a

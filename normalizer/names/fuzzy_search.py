@@ -1,4 +1,4 @@
-"""Querying the fuzzy index (:mod:`normalizer.fuzzy_index`): a name's words -> the aliases most like it.
+"""Querying the fuzzy index (:mod:`normalizer.names.fuzzy_index`): a name's words -> the aliases most like it.
 
 1. **Expand** each query word into vocabulary tokens with a similarity: itself (1), its deletion neighbours (typos,
    by edit ratio), the tokens of its variant skeleton (spellings: ``Hussein``/``Hüseyin``/``Husain``, by the better
@@ -26,7 +26,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
-from .variants import TokenKey
+from .keys import TokenKey
 
 if TYPE_CHECKING:
     from .fuzzy_index import FuzzyIndex
@@ -60,11 +60,11 @@ class Slot(dict):
     """One query word's proposed tokens -> similarity x letters; ``word`` and ``mass`` (its letters, less for the
     half of a split word) let verification compare the word with any token."""
 
-    __slots__ = ("mass", "word")
+    __slots__ = ("mass", "roman", "word")
 
 
 class Search:
-    """Query methods of :class:`~normalizer.fuzzy_index.FuzzyIndex`."""
+    """Query methods of :class:`~normalizer.names.fuzzy_index.FuzzyIndex`."""
 
     def _df(self: FuzzyIndex, t: int) -> int:
         return int(self.post_ptr[t + 1] - self.post_ptr[t])
@@ -94,16 +94,24 @@ class Search:
         mark[drop] = 0.0
         return group
 
-    def expand(self: FuzzyIndex, words: list[str], keys: list[TokenKey]) -> tuple[list[dict[int, float]], Weak]:
+    def expand(self: FuzzyIndex, words: list[str], keys: list[TokenKey], *,
+               roman: bool = False) -> tuple[list[dict[int, float]], Weak]:
         """Per query word: vocabulary token -> similarity x letters.  Also returns the words nothing near was found
-        for (more than about two edits from any token), with their slot numbers: see :meth:`top`."""
+        for (more than about two edits from any token), with their slot numbers: see :meth:`top`.
+
+        ``roman``: the query is in another script than the tables (Arabic, Cyrillic, Greek against Latin): its
+        words are compared through their romanised forms with the tokens' romanised forms (no spelling is shared,
+        so their deletion neighbours and the tokens of the same or a near skeleton are the candidates)."""
         slots: list[dict[int, float]] = []
         weak: list[tuple[int, str]] = []
-        exacts = [self.token(w) for w in words]
-        for j, (w, cand) in enumerate(zip(words, self.neighbours(words), strict=True)):
+        if roman:
+            words = [k.roman or w for w, k in zip(words, keys, strict=True)]
+        exacts = [None] * len(words) if roman else [self.token(w) for w in words]
+        near_words = self.neighbours(words, romans=roman)
+        for j, (w, cand) in enumerate(zip(words, near_words, strict=True)):
             cand.discard(exacts[j])  # type: ignore[arg-type]
             ts = np.fromiter(cand, np.int64, len(cand))
-            slots.append(self._pick(ts, _cdist(w, self.vocab_obj[ts])) if len(ts) else {})
+            slots.append(self._pick(ts, _cdist(w, (self.roman_obj if roman else self.vocab_obj)[ts])) if len(ts) else {})
             rare = exacts[j] is not None and self.df[exacts[j]] <= RARE
             if (exacts[j] is None or rare) and len(w) >= 3 and max(slots[-1].values(), default=0) < WEAK:
                 weak.append((j, w))
@@ -116,20 +124,21 @@ class Search:
             same = self.skel_id.get(k.key)
             group = self._group(near_skels.get(k.key, {same} if same is not None else ()), sims, exact)
             if len(group):
-                by = _cdist(w, self.vocab_obj[group])
-                if len(k.roman) >= 4:
+                by = _cdist(w, self.roman_obj[group] if roman else self.vocab_obj[group])
+                if len(k.roman) >= 4 and not roman:
                     np.maximum(by, _cdist(k.roman, self.romans(group)) - np.float32(0.05), out=by)
                 sims.update(self._pick(group, by))
         for sims, exact in zip(slots, exacts, strict=True):
             if exact is not None:
                 sims[exact] = 1.0
-        pairs = self._splits([w for _, w in weak if len(w) >= 5])
+        pairs = [] if roman else self._splits([w for _, w in weak if len(w) >= 5])
         for left, right in pairs:
             for half in (left, right):
                 slots.append({self.token(half): 1.0})
         for j, (w, s) in enumerate(zip(words + [h for p in pairs for h in p], slots, strict=True)):
             slots[j] = s = Slot(s)
             s.word, s.mass = w, len(w) * (1.0 if j < len(words) else SPLIT_WEIGHT)
+            s.roman = roman
             for t in s:
                 s[t] *= s.mass
         first: dict[str, int] = {}
@@ -248,7 +257,8 @@ class Search:
         uniq = toks[tokw[toks] == np.arange(len(toks), dtype=np.float32)]
         tokw[toks] = 0.0
         words = list(dict.fromkeys(getattr(s, "word", "") for s in slots))
-        sim = process.cdist(words, self.vocab_obj[uniq], scorer=_ratio, dtype=np.float32, score_cutoff=MIN_SIM)
+        forms = self.roman_obj if any(getattr(s, "roman", False) for s in slots) else self.vocab_obj
+        sim = process.cdist(words, forms[uniq], scorer=_ratio, dtype=np.float32, score_cutoff=MIN_SIM)
         row = {w: r for r, w in enumerate(words)}
         total = np.zeros(len(cand), dtype=np.float32)
         times: dict[int, int] = {}

@@ -8,7 +8,7 @@ Built from the columns, never from ``Entity`` objects.
 
 >>> from normalizer.compact import AliasColumns
 >>> from normalizer.types import Alias
->>> from normalizer.variants import default_variants
+>>> from normalizer.names.keys import default_variants
 >>> cols = AliasColumns([Alias("Ebu Bekir el-Bağdadi", "per:b", "tr", "cased"), Alias("UN", "org:un", "en", "upper"),
 ...                      Alias("U.N.", "org:un", "en", "cased")])
 >>> state = build_state(cols, default_variants(), min_key_letters=2)
@@ -22,13 +22,18 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from itertools import accumulate
+from typing import TYPE_CHECKING
 
-from .compact import AliasColumns, StringIndex, StringTable
-from .types import Alias
-from .variants import Variants
+from ..compact import AliasColumns, StringIndex, StringTable
+from ..types import Alias
+from .keys import TokenKey, Variants, key_of
+
+if TYPE_CHECKING:
+    from ..cache import CacheHandle
+    from ..tables import TableSet
 
 DERIVED = "derived:"  # source prefix of the matcher's own aliases (decide.DERIVED): not in the tables, not indexed
-LAYOUT = 1  # bump when the stored layout changes (the cache key already covers code changes)
+LAYOUT = 2  # bump when the stored layout changes (the cache key already covers code changes)
 SEP = "\x1f"  # joins the (first, last) pair of a by_ends key
 
 
@@ -126,16 +131,16 @@ class AliasSeq(Sequence[Alias]):
 
 
 class _WordKeys(dict):
-    """Folded word -> its part of a variant key (``""`` for an article), as :func:`~normalizer.variants.key_of`
+    """Folded word -> its part of a variant key (``""`` for an article), as :func:`~normalizer.names.keys.key_of`
     takes it from :meth:`Variants.token`; memoised (a table has far fewer words than aliases)."""
 
     def __init__(self, variants: Variants) -> None:
         super().__init__()
         self.token = variants.token
 
-    def __missing__(self, word: str) -> str:
-        t = self.token(word)
-        k = self[word] = t.key if t.kind != "article" else ""
+    def __missing__(self, word_lang: tuple[str, str]) -> str:
+        t = self.token(*word_lang)
+        k = self[word_lang] = t.key if t.kind != "article" else ""
         return k
 
 
@@ -148,8 +153,10 @@ def build_state(columns: AliasColumns, variants: Variants, min_key_letters: int)
     by_key: dict[str, list[int]] = {}
     acronyms: dict[str, list[int]] = {}
     by_ends: dict[str, list[int]] = {}
+    words: set[str] = set()
     fold_key, prepare = variants.folder.fold_key, variants.prepare
     word_keys = _WordKeys(variants)
+    langs = columns.langs
     for i, text in enumerate(columns.text):
         if derived and src[i] in derived:
             continue
@@ -157,10 +164,93 @@ def build_state(columns: AliasColumns, variants: Variants, min_key_letters: int)
             letters = text.replace(".", "")
             if 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper():
                 acronyms.setdefault(fold_key(letters), []).append(i)
-        parts = [k for w in fold_key(prepare(text)).split() if (k := word_keys[w])]  # key_of(variants.tokens(text))
+        lang = langs[columns.lang[i]]
+        parts = [k for w in fold_key(prepare(text)).split() if (k := word_keys[w, lang])]  # key_of(tokens(text, lang))
         if sum(map(len, parts)) >= min_key_letters:
             by_key.setdefault(" ".join(parts), []).append(i)
+            words.update(parts)
         if len(parts) >= 4:  # long names are also written shortened: first and last kept
             by_ends.setdefault(f"{parts[0]}{SEP}{parts[-1]}", []).append(i)
     return {"layout": LAYOUT, "columns": len(columns), "ids": ids, "by_key": Postings.build(by_key),
-            "acronyms": Postings.build(acronyms), "by_ends": Postings.build(by_ends)}
+            "acronyms": Postings.build(acronyms), "by_ends": Postings.build(by_ends), "words": sorted(words)}
+
+
+class VariantIndex:
+    """Variant key -> aliases, over every alias of the loaded tables; and capital acronyms by their letters
+    (so a dotted ``U.N.`` meets ``UN``).
+
+    ``columns``: the aliases as columns (the matcher's ``alias_columns``); without it they are taken from
+    ``tables``.  ``cache``: a :class:`~normalizer.cache.CacheHandle` to load the index from, or store it in.
+    """
+
+    def __init__(self, tables: TableSet | None, variants: Variants, *, min_key_letters: int = 2,
+                 columns: AliasColumns | None = None, cache: CacheHandle | None = None) -> None:
+        self.variants = variants
+        if columns is None:
+            assert tables is not None
+            columns = AliasColumns(a for e in tables.entities.values() for a in e.aliases)
+        self.columns = columns
+        def build() -> dict:
+            return build_state(columns, variants, min_key_letters)
+
+        def valid(got: object) -> bool:
+            return isinstance(got, dict) and got.get("layout") == LAYOUT and got.get("columns") == len(columns)
+
+        state = build() if cache is None else cache.get_or_build(
+            f"variant_index-k{min_key_letters}-v{variants.version}", build, valid=valid)
+        self.ids = state["ids"]  # positions of the tables' aliases in ``columns`` (the matcher's derived ones left out)
+        self.by_key: Mapping[str, list[Alias]] = AliasLists(state["by_key"], columns)
+        self.acronyms: Mapping[str, list[Alias]] = AliasLists(state["acronyms"], columns)
+        self.by_ends: Mapping[tuple[str, str], list[Alias]] = AliasLists(
+            state["by_ends"], columns, encode=SEP.join, decode=lambda s: tuple(s.split(SEP)))
+        self._aliases: Sequence[Alias] = AliasSeq(columns, self.ids)
+        self.key_words = frozenset(state["words"])  # every token key that is part of an alias's key
+        self._token_index = None
+        self._tok_cache: dict[tuple[str, str], list[TokenKey]] = {}
+        self._memos: dict[str, dict] = {}
+
+    def may_match(self, key: TokenKey) -> bool:
+        """Whether a text token can be part of a window that meets an alias key: a particle, an article, or a
+        name whose key (or whose stem's key) is a word of some alias key."""
+        if key.kind != "name":
+            return True
+        return key.key in self.key_words or any(s.key in self.key_words for s in key.stems)
+
+    def memo(self, name: str) -> dict:
+        """A dictionary that the callers of this index keep their decisions in (they bound its size); dropped with
+        the index, so a reloaded table never sees another's."""
+        got = self._memos.get(name)
+        if got is None:
+            got = self._memos[name] = {}
+        return got
+
+    def shortened(self, key: str) -> list[Alias]:
+        """Aliases of which ``key`` (3+ tokens) is an in-order subsequence keeping the first and last token:
+        ``Abu Hussein al-Qurashi`` for ``Abu al-Hussein al-Husseini al-Qurashi``."""
+        parts = key.split()
+        if len(parts) < 3:
+            return []
+        out = []
+        for alias in self.by_ends.get((parts[0], parts[-1]), ()):
+            it = iter(key_of(self.alias_tokens(alias)).split())
+            if all(p in it for p in parts):
+                out.append(alias)
+        return out
+
+    def alias_tokens(self, alias: Alias) -> list[TokenKey]:
+        got = self._tok_cache.get((alias.text, alias.lang))
+        if got is None:
+            if len(self._tok_cache) > 100_000:
+                self._tok_cache.clear()
+            got = self._tok_cache[(alias.text, alias.lang)] = self.variants.tokens(alias.text, alias.lang)
+        return got
+
+    def token_index(self):  # noqa: ANN201
+        """The fuzzy candidate index (normalizer/fuzzy_index.py): the Normalizer's (shared with resolve()) when it
+        set ``fuzzy_index`` (a callable returning it), else one over these aliases, built on first use."""
+        if self._token_index is None:
+            from .fuzzy_index import FuzzyIndex
+
+            shared = getattr(self, "fuzzy_index", None)
+            self._token_index = shared() if shared else FuzzyIndex.over(self._aliases, self.variants)
+        return self._token_index

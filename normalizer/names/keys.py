@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import gzip
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from ..fold import DATA_DIR, Folder, default_folder
 from .abjad import Abjad, bare_arabic
-from .fold import DATA_DIR, Folder, default_folder
+from .translit import Translit
 
 _ARABIC = re.compile("[\u0600-\u06ff]")
 
@@ -32,8 +33,11 @@ class TokenKey:
     key: str
     kind: str
     roman: str  # romanised (rewrites applied, vowels kept) - what edit similarity is computed on
-    arabic: bool = False  # Arabic script: roman is only the consonant skeleton
+    arabic: bool = False  # Arabic script: roman has only the vowels Arabic writes (long ones)
     text: str = field(default="", compare=False)  # the folded token it was made from (for the abjad alignment)
+    script: str = field(default="latin", compare=False)  # the script it is written in (translit.Translit.script)
+    # the token less a case ending, each way it may be read (Бахмута -> Бахмут; Νιγηρίας -> Νιγηρί, Νιγηρία)
+    stems: tuple[TokenKey, ...] = field(default=(), compare=False)
 
 
 class Variants:
@@ -51,8 +55,6 @@ class Variants:
         order = sorted(rew, key=len, reverse=True)
         self._rewrite_re = re.compile("|".join(map(re.escape, order)))
         self._rewrites = rew
-        # "sh" -> "S" must run after the other rules (ch -> sh, sch -> sh): it is applied as a second pass
-        self._late = {k: v for k, v in rew.items() if v == "S"}
         self.vowels = frozenset(data["vowels"])
         self._vclass = str.maketrans(data.get("vowel_classes") or {})
         self.arabic = {folder.fold_key(k) or k: v for k, v in data["arabic"].items()}
@@ -60,6 +62,12 @@ class Variants:
         self._common_path = DATA_DIR / data["common_words"] if data.get("common_words") else None
         self._common: frozenset[str] | None = None
         self.abjad = Abjad(data["abjad"], self.arabic, rew, lambda: self.common_words)
+        self.translit = Translit(data, folder.fold_key)
+        ab = data["abjad"]
+        self._ar_vowels = {k: v[0] for k, v in ab["arabic_vowels"].items()}
+        self._ar_final = {k: v[0] for k, v in ab["final"].items()}
+        self._ar_digraphs: dict[str, str] = data.get("arabic_digraphs") or {}
+        self._ar_digraph_re = re.compile("|".join(map(re.escape, self._ar_digraphs))) if self._ar_digraphs else None
 
     @property
     def common_words(self) -> frozenset[str]:
@@ -74,43 +82,76 @@ class Variants:
 
     # --------------------------------------------------------------------------------------------- tokens
     @lru_cache(maxsize=200_000)  # noqa: B019
-    def token(self, folded_token: str) -> TokenKey:
-        """Variant form of one *folded* token (see :meth:`tokens` for raw text)."""
-        t = folded_token
+    def token(self, folded_token: str, lang: str | None = None) -> TokenKey:
+        """Variant form of one *folded* token (see :meth:`tokens` for raw text), in the spelling conventions of
+        ``lang``, with its ``stems`` when it carries a case ending of its script or language."""
+        got = self._token(folded_token, lang)
+        if got.kind == "name":
+            stems = self.translit.stems(folded_token, lang)
+            if stems:
+                got = replace(got, stems=tuple(self._token(s, lang) for s in stems))
+        return got
+
+    def _token(self, t: str, lang: str | None) -> TokenKey:
         if t in self.particles:
             return TokenKey(self.particles[t], "particle", self.particles[t].lower())
         if t in self.articles:
             return TokenKey("", "article", "")
-        if _ARABIC.match(t):
-            t = bare_arabic(t)
-            letters = [self.arabic.get(c, "") for c in t]
+        script = self.translit.script(t)
+        if script == "arabic":
+            bare = bare_arabic(t)
+            if self._ar_digraph_re is not None:
+                bare = self._ar_digraph_re.sub(lambda m: self._ar_digraphs[m.group()], bare)
+            letters = [self.arabic.get(c, "") for c in bare]
             if self.drop_final_h and len(letters) > 2 and letters[-1] == "h":
                 letters.pop()
             skel = _collapse("".join(letters))
-            return TokenKey(skel, "name", skel, arabic=True, text=folded_token)
-        roman = self._rewrite_re.sub(lambda m: self._rewrites[m.group()], t)
-        roman = re.sub("sh", "S", roman)
+            return TokenKey(skel, "name", self._arabic_roman(bare), arabic=True, text=t, script=script)
+        latin = self.translit.latin(t, lang)
+        if latin != t:
+            if latin in self.particles:
+                return TokenKey(self.particles[latin], "particle", self.particles[latin].lower(), script=script)
+            if latin in self.articles:
+                return TokenKey("", "article", "", script=script)
+        roman = self._rewrite_re.sub(lambda m: self._rewrites[m.group()], latin)
         if self.drop_final_h and len(roman) > 3 and roman.endswith("h") and roman[-2] in self.vowels:
             roman = roman[:-1]
         skel = _collapse("".join(c for c in roman if c not in self.vowels))
-        return TokenKey(skel or _collapse(roman), "name", _collapse(roman.translate(self._vclass)), text=t)
+        return TokenKey(skel or _collapse(roman), "name", _collapse(roman.translate(self._vclass)), text=t,
+                        script=script)
 
-    def tokens(self, text: str) -> list[TokenKey]:
-        """Variant forms of the tokens of raw ``text`` (articles included, as kind "article")."""
+    def _arabic_roman(self, word: str) -> str:
+        """An Arabic word in the romanised alphabet, with the vowels it writes (long ones, a final one): سوريا ->
+        suria; what edit similarity across scripts is computed on (the consonant key is what meets)."""
+        last = len(word) - 1
+        out = []
+        for i, c in enumerate(word):
+            if c in self._ar_vowels:
+                out.append(self._ar_vowels[c])
+            elif i == last and c in self._ar_final:
+                out.append(self._ar_final[c])
+            else:
+                out.append(self.arabic.get(c, ""))
+        return _collapse("".join(out).translate(self._vclass))
+
+    def tokens(self, text: str, lang: str | None = None) -> list[TokenKey]:
+        """Variant forms of the tokens of raw ``text`` (articles included, as kind "article"), read with the
+        conventions of ``lang`` (an alias's or the text's language)."""
         folded = self.folder.fold_key(self.prepare(text))
-        return [self.token(t) for t in folded.split()]
+        return [self.token(t, lang) for t in folded.split()]
 
     def prepare(self, text: str) -> str:
         """Apply ``before_fold``: ş -> sh, ç -> ch, ğ -> g, and drop the ayn/hamza letters ʿ ʾ."""
         return text.translate(self._before)
 
-    def token_of_raw(self, raw: str) -> TokenKey:
+    @lru_cache(maxsize=100_000)  # noqa: B019
+    def token_of_raw(self, raw: str, lang: str | None = None) -> TokenKey:
         """Variant form of one raw word (a token of running text, no separators inside)."""
-        return self.token(self.folder.fold_key(self.prepare(raw)).replace(" ", ""))
+        return self.token(self.folder.fold_key(self.prepare(raw)).replace(" ", ""), lang)
 
-    def key(self, text: str) -> str:
+    def key(self, text: str, lang: str | None = None) -> str:
         """The variant key of a whole name: particle markers and consonant skeletons, articles dropped."""
-        return key_of(self.tokens(text))
+        return key_of(self.tokens(text, lang))
 
 
 def has_arabic(text: str) -> bool:
