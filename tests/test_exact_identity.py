@@ -15,9 +15,11 @@ Regenerate the digests only for an intended output change: ``python tests/test_e
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,12 +52,16 @@ def _generator():  # noqa: ANN202
     return generate
 
 
+@functools.cache
+def _table(size: str) -> list:
+    generate = _generator()
+    return generate.table(generate.SIZES[size])
+
+
 def corpus_texts(name: str) -> Iterator[tuple[str, str | None]]:
     """(text, lang) of each document of a corpus, in order."""
     if name.startswith("gen-"):
-        generate = _generator()
-        ents = generate.table(generate.SIZES[name[4:]])
-        for i, (doc, _gold) in enumerate(generate.corpus(ents, 10**12)):
+        for i, (doc, _gold) in enumerate(_generator().corpus(_table(name[4:]), 10**12)):
             if i >= GEN_DOCS:
                 return
             yield doc["text"], doc["lang"] if i % 2 == 0 else None  # with and without the language's suffixes
@@ -69,9 +75,8 @@ def normalizer_for(name: str, tmp: Path):  # noqa: ANN201
     from normalizer import Normalizer
 
     if name.startswith("gen-"):
-        generate = _generator()
         tsv = tmp / f"aliases_{name[4:]}.tsv"
-        generate.write_tsv(generate.table(generate.SIZES[name[4:]]), tsv)
+        _generator().write_tsv(_table(name[4:]), tsv)
         return Normalizer([tsv], bundled=False, cache=False, **CORE)
     dev, mode = name.split(":")
     if mode == "bundled":
@@ -79,8 +84,15 @@ def normalizer_for(name: str, tmp: Path):  # noqa: ANN201
     return Normalizer([SHARED / dev / "user_table.yaml"], bundled=False, cache=False, **CORE)
 
 
-def digests(name: str, tmp: Path) -> list[str]:
-    n = normalizer_for(name, tmp)
+@functools.cache
+def _shared_normalizer(name: str):  # noqa: ANN202
+    """One Normalizer per corpus for the whole session (the compiled/Python switch acts per call)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return normalizer_for(name, Path(tmp))
+
+
+def digests(name: str, tmp: Path | None = None) -> list[str]:
+    n = _shared_normalizer(name) if tmp is None else normalizer_for(name, tmp)
     return [digest(n.normalize(text, lang, explain=True)) for text, lang in corpus_texts(name)]
 
 
@@ -111,20 +123,18 @@ def path_kind(request, monkeypatch):  # noqa: ANN001, ANN201
 
 
 @pytest.mark.parametrize("name", DEV_CORPORA)
-def test_dev_texts_exact_path_identical(name: str, path_kind: str, tmp_path: Path) -> None:
+def test_dev_texts_exact_path_identical(name: str, path_kind: str) -> None:
     if not (SHARED / name.split(":")[0] / "texts.jsonl").exists():
         pytest.skip("dev set not present")
-    _compare(name, digests(name, tmp_path))
+    _compare(name, digests(name))
 
 
 @pytest.mark.parametrize("name", GEN_CORPORA)
-def test_generator_corpora_exact_path_identical(name: str, path_kind: str, tmp_path: Path) -> None:
-    _compare(name, digests(name, tmp_path))
+def test_generator_corpora_exact_path_identical(name: str, path_kind: str) -> None:
+    _compare(name, digests(name))
 
 
 def main() -> None:
-    import tempfile
-
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--write", action="store_true", help="store the current output's digests")
     ap.add_argument("--check", nargs="*", metavar="CORPUS", help="compare these corpora (default: all stored)")
