@@ -15,7 +15,14 @@ from cpython.list cimport PyList_GET_ITEM, PyList_GET_SIZE
 from cpython.object cimport PyObject, PyTypeObject
 from cpython.ref cimport Py_INCREF
 from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_GET_SIZE
-from cpython.unicode cimport PyUnicode_DATA, PyUnicode_GET_LENGTH, PyUnicode_KIND, PyUnicode_READ, PyUnicode_Substring
+from cpython.unicode cimport (
+    PyUnicode_DATA,
+    PyUnicode_DecodeUTF8,
+    PyUnicode_GET_LENGTH,
+    PyUnicode_KIND,
+    PyUnicode_READ,
+    PyUnicode_Substring,
+)
 from libc.stdlib cimport free, malloc
 from libc.string cimport memchr
 
@@ -385,7 +392,7 @@ cdef class _Scan:
             return self.shorter(s, e)
         rows = self.v.records.get(k)
         if not rows:
-            rows = self.v.record(k)
+            rows = self.v.record_of(k)
         if end < self.slen and _is_apostrophe(PyUnicode_READ(self.skind, self.sdata, end)) and e < n - 1:
             rules = (rules or []) + ["suffix-apostrophe"]
         nrows = PyTuple_GET_SIZE(rows)
@@ -478,16 +485,38 @@ def _no_view():
     return None
 
 
+cdef inline Py_ssize_t _at(array.array a, Py_ssize_t i):
+    """``a[i]`` of an unsigned array of any item size (the columns use H, I or Q)."""
+    cdef int size = a.ob_descr.itemsize
+    if size == 4:
+        return a.data.as_uints[i]
+    if size == 2:
+        return a.data.as_ushorts[i]
+    if size == 8:
+        return <Py_ssize_t>a.data.as_ulonglongs[i]
+    return a[i]
+
+
+cdef inline str _utf8(bytes blob, array.array ends, Py_ssize_t i):
+    """String ``i`` of a StringTable (``blob``, ``ends``)."""
+    cdef Py_ssize_t a = _at(ends, i - 1) if i else 0
+    return PyUnicode_DecodeUTF8(PyBytes_AS_STRING(blob) + a, _at(ends, i) - a, NULL)
+
+
 cdef class MatcherView:
     """What the scan reads from an AliasMatcher, looked up once (kept on the matcher as ``_compiled_view``)."""
 
     cdef object main, upper, index, record, proclitic_re, article, hit_type, plain_rules
     cdef array.array main_keys, upper_keys
     cdef bytes flags
-    cdef dict records
-    cdef Py_ssize_t short, min_alias, maxlen
+    cdef dict records, ents
+    cdef Py_ssize_t short, min_alias, maxlen, memo
+    # AliasMatcher.record's columns
+    cdef array.array key_alias_ends, key_alias, entity, text_ends, alias_meta, info_ends, id_ends
+    cdef bytes text_blob, info_blob, id_blob
+    cdef tuple metas
 
-    def __init__(self, matcher, hit_type, plain_rules):
+    def __init__(self, matcher, hit_type, plain_rules, Py_ssize_t memo):
         self.main, self.upper = matcher._main, matcher._upper
         self.main_keys, self.upper_keys = matcher._main_keys, matcher._upper_keys
         for keys in (self.main_keys, self.upper_keys):
@@ -501,9 +530,47 @@ cdef class MatcherView:
         self.min_alias = matcher.affixes.min_alias_length
         self.maxlen = matcher.max_key_len
         self.hit_type, self.plain_rules = hit_type, plain_rules
+        self.ents, self.memo = matcher._ents, memo
+        cols = matcher._aliases
+        self.key_alias_ends, self.key_alias = matcher._key_alias_ends, matcher._key_alias
+        self.entity, self.alias_meta, self.metas = cols.entity, matcher._alias_meta, matcher._metas
+        self.text_blob, self.text_ends = cols.text.blob, cols.text.ends
+        self.info_blob, self.info_ends = matcher._ent_info.blob, matcher._ent_info.ends
+        self.id_blob, self.id_ends = cols.entity_ids.blob, cols.entity_ids.ends
 
     def __reduce__(self):  # not pickled: rebuilt on the next find
         return _no_view, ()
+
+    def rows(self, Py_ssize_t k):
+        """:meth:`record_of` (for the tests)."""
+        return self.record_of(k)
+
+    cdef tuple entity_info(self, Py_ssize_t ec):
+        """``AliasMatcher._entity_info``: (id, canonical name, type) of entity number ``ec``."""
+        cdef str typed = _utf8(self.info_blob, self.info_ends, ec)
+        cdef Py_ssize_t sep = typed.find("\x1f")
+        return (_utf8(self.id_blob, self.id_ends, ec), typed[sep + 1:], typed[:sep])
+
+    cdef tuple record_of(self, Py_ssize_t k):
+        """``AliasMatcher.record``: the aliases of key number ``k`` as rows, memoised in the matcher's dicts."""
+        cdef Py_ssize_t j, i, ec, lo = _at(self.key_alias_ends, k - 1) if k else 0, hi = _at(self.key_alias_ends, k)
+        cdef list rows = []
+        cdef tuple meta
+        for j in range(lo, hi):
+            i = _at(self.key_alias, j)
+            ec = _at(self.entity, i)
+            info = self.ents.get(ec)
+            if info is None:
+                info = self.entity_info(ec)
+                self.ents[ec] = info
+            meta = <tuple>self.metas[_at(self.alias_meta, i)]
+            rows.append((_utf8(self.text_blob, self.text_ends, i), meta[0], meta[1], meta[2], info))
+        out = tuple(rows)
+        if len(self.records) >= self.memo:
+            self.records.clear()
+            self.ents.clear()
+        self.records[k] = out
+        return out
 
 
 cdef _Scan _new_scan(MatcherView v, str source, str padded, object suffixes, object caps):
@@ -529,16 +596,17 @@ cdef _Scan _new_scan(MatcherView v, str source, str padded, object suffixes, obj
     return sc
 
 
-def find(matcher, folded, object suffixes, object fast, object fastaux, object hit_type, object plain_rules):
+def find(matcher, folded, object suffixes, object fast, object fastaux, object hit_type, object plain_rules,
+         Py_ssize_t memo):
     """``Scanner.find`` (``fast``, ``fastaux``: the folder's FastFold and the FastAux class, to recognise a fast-path
-    fold; ``hit_type``, ``plain_rules``: scan.Hit and scan._PLAIN_RULES).
+    fold; ``hit_type``, ``plain_rules``: scan.Hit and scan._PLAIN_RULES; ``memo``: matcher._MEMO).
 
     One difference in means, none in results: text outside the fast fold's alphabet gets case marks too
     (:func:`case_marks`), so its case tests read them instead of calling ``case_flags`` on the span (the same
     tests: ``tests/test_compiled.py``)."""
     cdef MatcherView v = matcher.__dict__.get("_compiled_view")
     if v is None:
-        v = MatcherView(matcher, hit_type, plain_rules)
+        v = MatcherView(matcher, hit_type, plain_rules, memo)
         matcher._compiled_view = v
     cdef list hits = []
     cdef str text = folded.text

@@ -84,7 +84,8 @@ class Scanner:
         """All alias hits in ``folded``, in original offsets (may overlap; see decide)."""
         suffixes = self.affixes.suffixes(lang)
         if compiled.USE:  # normalizer/_scan.pyx: the same steps as below, in C
-            return compiled.scan.find(self, folded, suffixes, self.folder._fast, FastAux, Hit, _PLAIN_RULES)
+            return compiled.scan.find(self, folded, suffixes, self.folder._fast, FastAux, Hit, _PLAIN_RULES,
+                                         self.record_memo)
         hits: list[Hit] = []
         padded = " " + folded.text
         aux = folded.aux if isinstance(folded.aux, FastAux) and folded.aux.fast is self.folder._fast else None

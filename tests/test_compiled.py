@@ -140,3 +140,21 @@ def test_case_marks_give_case_flags(text: str) -> None:
     fast = FOLDER._fast.encode(text)
     if fast is not None:
         assert marks == FOLDER._fast.capitals(fast)
+
+
+def test_key_records_same_as_reference() -> None:
+    """The compiled scan reads a key's aliases from the columns as AliasMatcher.record does: every key of the
+    bundled tables and of a TSV table with homonyms."""
+    from normalizer.scan import _PLAIN_RULES, Hit
+
+    for n in (Normalizer(variants=False, fuzzy=False, context=False),
+              Normalizer([FIXTURES / "cache_people.tsv"], bundled=False, variants=False, fuzzy=False, context=False)):
+        m = n.matcher
+        view = compiled.scan.MatcherView(m, Hit, _PLAIN_RULES, m.record_memo)
+        for k in range(len(m.keys)):
+            m._records.clear()
+            m._ents.clear()
+            want = m.record(k)
+            m._records.clear()
+            m._ents.clear()
+            assert view.rows(k) == want and m._records[k] == want
