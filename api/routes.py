@@ -111,7 +111,8 @@ def _item_id(raw: Any) -> str | int | None:
     return rid if isinstance(rid, (str, int)) and not isinstance(rid, bool) else None
 
 
-def _batch_item(norm: Normalizer, index: int, raw: Any, offsets: str, max_chars: int) -> dict[str, Any]:
+def _batch_item(index: int, raw: Any, max_chars: int) -> BatchItem | dict[str, Any]:
+    """The validated item, or its error result."""
     rid = _item_id(raw)
     if not isinstance(raw, dict):
         return {
@@ -128,8 +129,7 @@ def _batch_item(norm: Normalizer, index: int, raw: Any, offsets: str, max_chars:
         return {"id": rid, **error_body("validation_error", message, details)}
     except ApiError as exc:
         return {"id": rid, **error_body(exc.code, exc.message)}
-    result = norm.normalize(item.text, item.lang, explain=item.explain)
-    return {"id": item.id, "mentions": mentions_json(result, offsets, item.explain)}
+    return item
 
 
 @router.post(
@@ -153,12 +153,26 @@ def normalize_batch(body: BatchRequest, request: Request, offsets: Offsets = "co
 
 
 def batch_results(norm: Normalizer, state: ApiState, items: list[Any], offsets: str) -> list[dict[str, Any]]:
-    """One result per item, in order (also used by the lean handler in ``api/lean.py``)."""
-    results = []
+    """One result per item, in order (also used by the lean handler in ``api/lean.py``): the valid items'
+    texts go to one ``normalize_many`` call; if it fails, each item is normalised alone so a library bug costs
+    only the item it hits."""
     with state.busy():
-        for i, raw in enumerate(items):
+        checked = [_batch_item(i, raw, state.settings.max_text_chars) for i, raw in enumerate(items)]
+        valid = [c for c in checked if isinstance(c, BatchItem)]
+        try:
+            done = iter(norm.normalize_many([c.text for c in valid], lang=[c.lang for c in valid],
+                                            explain=[c.explain for c in valid]))
+        except Exception:  # the items one by one below
+            done = None
+        results = []
+        for i, (raw, item) in enumerate(zip(items, checked, strict=True)):
+            if not isinstance(item, BatchItem):
+                results.append(item)
+                continue
             try:
-                results.append(_batch_item(norm, i, raw, offsets, state.settings.max_text_chars))
+                result = next(done) if done is not None else norm.normalize(item.text, item.lang,
+                                                                             explain=item.explain)
+                results.append({"id": item.id, "mentions": mentions_json(result, offsets, item.explain)})
             except Exception:  # a library bug on one item must not lose the others
                 state.count_unexpected()
                 log.exception("unexpected error on batch item %d", i)

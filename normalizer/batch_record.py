@@ -120,10 +120,9 @@ def _text_of(obj: Any, key: str) -> str:
     return value
 
 
-def _process(
-    n: Normalizer, fmt: str, rec: Record, opts: BatchOptions
-) -> tuple[dict[str, Any], Result | None]:
-    """The output record for ``rec`` and its result (``None`` for an error record)."""
+def _prepare(fmt: str, rec: Record, opts: BatchOptions) -> tuple[dict[str, Any], str | None, Any]:
+    """``(output record, its text, parsed input)``: the output record without its mentions yet, or the error
+    record (text ``None``)."""
     obj: Any = None
     try:
         if rec.error is not None:
@@ -147,33 +146,67 @@ def _process(
         if 0 < opts.max_record_chars < len(text):
             raise RecordError("record_too_long", f"the text has {len(text):,} characters, over the limit of "
                               f"{opts.max_record_chars:,} (--max-record-chars)")
-        try:
-            result = n.normalize(text, lang=opts.lang)
-        except (TypeError, ValueError) as exc:
-            raise RecordError("normalize_failed", str(exc)) from None
     except RecordError as exc:
-        err: dict[str, Any] = {"_line": rec.line}
-        if opts.id_field and isinstance(obj, dict) and opts.id_field in obj:
-            err[opts.id_field] = obj[opts.id_field]
-        err["_error"] = {"code": exc.code, "message": exc.message}
-        return err, None
+        return _error_record(rec, obj, exc, opts), None, obj
+    return out, text, obj
+
+
+def _error_record(rec: Record, obj: Any, exc: RecordError, opts: BatchOptions) -> dict[str, Any]:
+    err: dict[str, Any] = {"_line": rec.line}
+    if opts.id_field and isinstance(obj, dict) and opts.id_field in obj:
+        err[opts.id_field] = obj[opts.id_field]
+    err["_error"] = {"code": exc.code, "message": exc.message}
+    return err
+
+
+def _complete(out: dict[str, Any], text: str, result: Result, opts: BatchOptions) -> dict[str, Any]:
     out["mentions"] = [m.to_dict() for m in result.mentions]
     if opts.replace:
         out["normalized"] = replace_mentions(text, result.mentions)
-    return out, result
+    return out
+
+
+def _process(
+    n: Normalizer, fmt: str, rec: Record, opts: BatchOptions
+) -> tuple[dict[str, Any], Result | None]:
+    """The output record for ``rec`` and its result (``None`` for an error record)."""
+    out, text, obj = _prepare(fmt, rec, opts)
+    if text is None:
+        return out, None
+    try:
+        result = n.normalize(text, lang=opts.lang)
+    except (TypeError, ValueError) as exc:
+        return _error_record(rec, obj, RecordError("normalize_failed", str(exc)), opts), None
+    return _complete(out, text, result, opts), result
+
+
+def _process_many(
+    n: Normalizer, fmt: str, records: list[Record], opts: BatchOptions
+) -> list[tuple[dict[str, Any], Result | None]]:
+    """``[_process(n, fmt, rec, opts) for rec in records]`` with one ``normalize_many`` call for the chunk's
+    texts; if that call fails (a text too long, a bug), each record is processed alone, so only the failing
+    record becomes an error record."""
+    try:
+        prepared = [_prepare(fmt, rec, opts) for rec in records]
+        results = iter(n.normalize_many([text for _, text, _ in prepared if text is not None], lang=opts.lang))
+        return [(out, None) if text is None else (_complete(out, text, r := next(results), opts), r)
+                for out, text, _ in prepared]
+    except Exception:  # noqa: BLE001
+        return [_guarded(n, fmt, rec, opts) for rec in records]
+
+
+def _guarded(n: Normalizer, fmt: str, rec: Record, opts: BatchOptions) -> tuple[dict[str, Any], Result | None]:
+    try:
+        return _process(n, fmt, rec, opts)
+    except Exception as exc:  # noqa: BLE001 - a bug must cost one record, not the run
+        return {"_line": rec.line, "_error": {"code": "internal_error", "message": f"{type(exc).__name__}: {exc}"}}, None
 
 
 def normalize_record(
     n: Normalizer, fmt: str, rec: Record, opts: BatchOptions | None = None
 ) -> dict[str, Any]:
     """The output record (input record + ``mentions``) or the error record for one input record."""
-    try:
-        return _process(n, fmt, rec, opts or BatchOptions())[0]
-    except Exception as exc:  # noqa: BLE001 - a bug must cost one record, not the run
-        return {
-            "_line": rec.line,
-            "_error": {"code": "internal_error", "message": f"{type(exc).__name__}: {exc}"},
-        }
+    return _guarded(n, fmt, rec, opts or BatchOptions())[0]
 
 
 def output_columns(
@@ -221,17 +254,7 @@ def process_chunk(n: Normalizer, chunk: Chunk, opts: BatchOptions) -> ChunkResul
         writer.writerow(chunk.columns or ())
     errors: list[str] = []
     mentions, ids = 0, set()
-    for rec in chunk.records:
-        try:
-            out, result = _process(n, chunk.fmt, rec, opts)
-        except Exception as exc:  # noqa: BLE001
-            out, result = (
-                {
-                    "_line": rec.line,
-                    "_error": {"code": "internal_error", "message": f"{type(exc).__name__}: {exc}"},
-                },
-                None,
-            )
+    for rec, (out, result) in zip(chunk.records, _process_many(n, chunk.fmt, chunk.records, opts), strict=True):
         if chunk.source is not None:
             out = {"_file": chunk.source, **out}
         if result is None:

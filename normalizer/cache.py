@@ -6,9 +6,14 @@ alias and building the automata: tens of seconds.  The cache stores the result â
 
 * the bytes (and names) of every table file,
 * the fold rules and every other rule file in ``normalizer/data/``,
-* the package's own code and version (a change to matching code never meets a stale cache).
+* what shapes the stored objects: :data:`FORMAT` (this file's layout), :data:`DATA_VERSION` (how tables become
+  the stored columns and keys), ``matcher.STATE_VERSION`` (the matcher's state), the package version, the Python
+  minor version and the versions of the libraries whose objects are pickled (daachorse's automata, numpy arrays).
 
 Change any of them and the key changes: the next start rebuilds and writes a new file (old files are pruned).
+Code that does not shape the stored data is not part of the key: editing the CLI, the API or a pass that reads
+the tables does not rebuild a million-alias cache (30-100 s).  The constants are bumped by hand when the
+stored data changes (tests/test_cache_key.py shows both cases).
 Indexes built later from the same tables live next to it as ``<key>.<name>.nzc`` (:class:`CacheHandle`; the
 variant index of :mod:`normalizer.spans` is one), so they follow the same key, pruning and atomic writes.
 
@@ -43,10 +48,15 @@ if TYPE_CHECKING:
     from .matcher import AliasMatcher
 
 FORMAT = 1  # layout of the cache file
+# Bump when what is stored for the same table files changes: table parsing (tables.py), the aliases the matcher
+# adds (derived acronyms in pipeline.py, inflected forms in inflect.py), the column layout (compact.py).  The
+# matcher's own layout has matcher.STATE_VERSION; indexes stored next to the tables (CacheHandle) carry a
+# version in their name.
+DATA_VERSION = 1
 SUFFIX = ".nzc"
 AUTO_BYTES = 3_000_000  # default: cache tables whose files add up to more than this (~50k aliases)
 KEEP = 6  # cache files kept per directory (most recently used first)
-_PACKAGE = Path(__file__).resolve().parent
+_DATA = Path(__file__).resolve().parent / "data"
 _code_digest: str | None = None
 
 
@@ -118,15 +128,19 @@ def wanted(setting: bool | str | Path | None, files: Sequence[Path]) -> bool:
 
 
 def code_digest() -> str:
-    """Hash of the package's code and rule files (a code change must never meet an old cache)."""
+    """Hash of what shapes the stored data apart from the table files: the version constants, the library
+    versions and the rule files in ``normalizer/data/`` (not the package's code: see the module docstring)."""
     global _code_digest
     if _code_digest is None:
         from . import __version__
+        from .matcher import STATE_VERSION
 
-        h = hashlib.sha256(f"{FORMAT}\0{__version__}\0{sys.version_info[:2]}\0{_daachorse_version()}".encode())
-        for p in sorted(_PACKAGE.rglob("*")):
-            if p.suffix in {".py", ".yaml"} and p.is_file():
-                h.update(p.relative_to(_PACKAGE).as_posix().encode() + b"\0" + p.read_bytes())
+        shape = [f"format={FORMAT}", f"data={DATA_VERSION}", f"matcher={STATE_VERSION}", f"package={__version__}",
+                 f"python={sys.version_info[:2]}", f"daachorse={_version('daachorse')}", f"numpy={_version('numpy')}"]
+        h = hashlib.sha256("\0".join(shape).encode())
+        for p in sorted(_DATA.rglob("*")):
+            if p.is_file():
+                h.update(p.relative_to(_DATA).as_posix().encode() + b"\0" + p.read_bytes())
         _code_digest = h.hexdigest()
     return _code_digest
 
@@ -247,10 +261,10 @@ def _prune(directory: Path) -> None:
         pass
 
 
-def _daachorse_version() -> str:
+def _version(dist: str) -> str:
     try:
         from importlib.metadata import version
 
-        return version("daachorse")
+        return version(dist)
     except Exception:  # noqa: BLE001
         return "?"

@@ -17,9 +17,10 @@ from typing import Any
 
 import yaml
 
+from . import compiled
 from .fold import DATA_DIR
 from .scan import Hit, Row
-from .types import Explanation, Mention, new_candidate, new_mention
+from .types import Candidate, Explanation, Mention, new_candidate, new_mention
 
 SCORE_EXACT = 1.0
 SCORE_FOLDED = 0.95
@@ -155,6 +156,31 @@ def mention_from_hit(hit: Hit, source: str, *, lang: str | None, fold_steps=None
     score, method = _match_score(span, text, derived, inflected)
     return new_mention(span, start, end, eid, canonical, etype, score, method, text, alang, inflected, False, (),
                        explain)
+
+
+def mentions_from_hits(hits: list[Hit], source: str, *, lang: str | None, fold_steps=None) -> list[Mention]:  # noqa: ANN001
+    """``[mention_from_hit(h, source, lang=lang, fold_steps=fold_steps) for h in select_hits(hits)]``, one call
+    into the compiled scan module for the whole list when it is built (normalizer/_scan.pyx)."""
+    hits = select_hits(hits)
+    if compiled.USE:
+        return _maker().mentions(hits, source, lang, fold_steps)
+    return [mention_from_hit(h, source, lang=lang, fold_steps=fold_steps) for h in hits]
+
+
+_MAKER: list = []
+
+
+def _maker():  # noqa: ANN202
+    """The compiled mention maker, with this module's scores and ranking (built once)."""
+    if not _MAKER:
+        scores = [_match_score("a", "a" if exact else "b", bool(derived), bool(inflected))
+                  for derived in (0, 1) for exact in (0, 1) for inflected in (0, 1)]
+        fields = ("text", "start", "end", "id", "canonical", "type", "score", "method", "alias", "lang",
+                  "inflected", "ambiguous", "candidates", "explain")
+        cfields = ("id", "canonical", "type", "score", "alias", "method", "features")
+        _MAKER.append(compiled.scan.MentionMaker(Mention, fields, new_mention, Explanation, scores, Candidate,
+                                                 cfields, new_candidate, _RANK))
+    return _MAKER[0]
 
 
 def _decide(span: str, start: int, end: int, rows: tuple[Row, ...], inflected: bool, lang: str | None,

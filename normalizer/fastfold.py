@@ -22,6 +22,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from . import compiled
+
 # Non-ASCII characters worth a slot in the 128-entry private alphabet, most useful first.
 _PRIORITY = (
     "çğıİöşüÇĞÖŞÜâîûÂÎÛ"  # Turkish
@@ -66,6 +68,7 @@ class FastFold:
         # case marks (affixes.case_flags' tests): "U" where the source character is cased and upper case, "l" where it
         # is cased and not upper case, "." where it is not cased
         self.cap_bytes = bytes(46 if c.lower() == c.upper() else 85 if c.isupper() else 108 for c in table)
+        self._c = compiled.fold.FastFoldC(table, self.fold_bytes, self.ok) if compiled.fold is not None else None
 
     def encode(self, text: str) -> bytes | None:
         """One private byte per character, or None when some character is outside the alphabet."""
@@ -78,6 +81,8 @@ class FastFold:
 
     def fold(self, text: str) -> tuple[bytes, bytes, bytes, tuple[int, ...], tuple[int, ...]] | None:
         """``(collapsed folded bytes, uncollapsed folded bytes, private bytes, fpos, opos)`` or None."""
+        if compiled.USE and self._c is not None:  # normalizer/_fold.pyx: the same in one pass
+            return self._c.fold(text)
         b = self.encode(text)
         if b is None:
             return None

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import yaml
 
+from . import compiled
 from .fastfold import FastAux, FastFold
 from .resources import package_path
 
@@ -173,6 +174,7 @@ class Folder:
             for cp in range(lo, hi):
                 self._table[cp]  # noqa: B018  (fills the cache)
         self._fast = FastFold(self.fold_char)
+        self._general = compiled.fold.GeneralFoldC(self._table, self.fold_char) if compiled.fold is not None else None
 
     # -------------------------------------------------------------------------------------------- per character
     def trace_char(self, ch: str) -> tuple[str, tuple[str, ...]]:
@@ -212,6 +214,9 @@ class Folder:
 
     def fold_general(self, text: str) -> Folded:
         """The fold for any text, one table lookup per character (``fold`` takes a faster path when it can)."""
+        if compiled.USE and self._general is not None:  # normalizer/_fold.pyx: the same steps in C
+            folded, fpos, opos = self._general.fold(text)
+            return Folded(folded, text, fpos, opos)
         t1 = text.translate(self._table)
         if _SPECIAL.search(t1) is None:
             return Folded(t1, text)

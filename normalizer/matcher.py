@@ -59,6 +59,8 @@ def _automaton(patterns: list[bytes]):  # noqa: ANN202
 class AliasMatcher(Scanner):
     """Finds alias keys in folded text.  Build from tables, or from :meth:`state` via :meth:`from_state`."""
 
+    record_memo = _MEMO  # key records kept by record() (cleared when full)
+
     def __init__(self, tables: TableSet | None, folder: Folder, affixes: Affixes | None = None, *,
                  state: dict | None = None) -> None:
         self.folder = folder
@@ -199,7 +201,7 @@ class AliasMatcher(Scanner):
             case, lang, derived = metas[meta[i]]
             rows.append((tb[te[i - 1] if i else 0 : te[i]].decode("utf-8"), case, lang, derived, info))
         out = tuple(rows)
-        if len(self._records) >= _MEMO:
+        if len(self._records) >= self.record_memo:
             self._records.clear()
             ents.clear()
         self._records[k] = out

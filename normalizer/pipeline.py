@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from .cache import load_or_build
 from .context import context_pass
-from .decide import DERIVED, Thresholds, mention_from_hit, select_hits
+from .decide import DERIVED, Thresholds, mentions_from_hits
 from .fold import Folder, default_folder
 from .fuzzy_pass import fuzzy_mentions
 from .inflect import restore_inflected, with_inflections
@@ -118,9 +118,8 @@ class Normalizer:
         if len(text) > MAX_TEXT_CHARS:
             raise ValueError(f"text too long: {len(text)} characters (limit {MAX_TEXT_CHARS}); split it")
         folded = self.folder.fold(text)
-        hits = select_hits(self.matcher.find(folded, lang))
         steps = self.folder.steps_for if explain else None
-        mentions = [mention_from_hit(h, text, lang=lang, fold_steps=steps) for h in hits]
+        mentions = mentions_from_hits(self.matcher.find(folded, lang), text, lang=lang, fold_steps=steps)
         mentions = restore_inflected(mentions, self.tables)  # inflected Greek/Russian forms: inflected, table alias
         if self.use_variants or self.use_fuzzy or self.use_context:
             tokens = tokenize(folded, self.variants, lang, [(m.start, m.end) for m in mentions])
@@ -140,6 +139,29 @@ class Normalizer:
         mentions = borrowed_checks(mentions, text, self.tables.entities, self._borrowed, explain=explain)
         mentions.sort(key=lambda m: m.start)
         return Result(text, tuple(mentions), lang)
+
+    # ----------------------------------------------------------------------------------------- batches
+    def normalize_many(self, texts: Iterable[str], *, lang: str | None | Sequence[str | None] = None,
+                       explain: bool | Sequence[bool] = False) -> list[Result]:
+        """``[normalize(t, lang, explain=explain) for t in texts]`` in one call (the CLI's chunks, the API's batches).
+
+        ``lang`` and ``explain`` are one value for every text or a sequence with one per text.  Every text is
+        checked first: a text that is not a ``str`` or is too long raises (naming its index) before any work.
+
+        >>> n = Normalizer()
+        >>> [[m.id for m in r.mentions] for r in n.normalize_many(["MİT'in açıklaması", "Daesh"], lang=["tr", None])]
+        [['org:mit-turkey'], ['org:isis']]
+        """
+        texts = texts if isinstance(texts, list) else list(texts)
+        langs = _per_text(lang, len(texts), "lang", str)
+        explains = _per_text(explain, len(texts), "explain", bool)
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise TypeError(f"texts[{i}] must be a str, not {type(text).__name__}")
+            if len(text) > MAX_TEXT_CHARS:
+                raise ValueError(f"texts[{i}] too long: {len(text)} characters (limit {MAX_TEXT_CHARS}); split it")
+        normalize = self.normalize
+        return [normalize(t, lg, explain=ex) for t, lg, ex in zip(texts, langs, explains, strict=True)]
 
     def resolve(self, name: str, *, limit: int = 5, lang: str | None = None) -> list[Candidate]:
         """Ranked candidate entities for one name (no running text): best first, at most ``limit``."""
@@ -234,6 +256,15 @@ _WARM_TEXTS = (
     ("قال مسؤول في بغداد إن تنظيم داعش هاجم قرية قرب الموصل.", "ar"),
     ("Το Ισλαμικό Κράτος στη Συρία· Исламское государство в Сирии и Турции.", None),
 )
+
+
+def _per_text(value: object, n: int, name: str, single: type) -> Sequence:
+    """normalize_many's ``lang``/``explain``: one value for all texts, or one per text."""
+    if value is None or isinstance(value, single):
+        return [value] * n
+    if not isinstance(value, Sequence) or len(value) != n:
+        raise ValueError(f"{name} must be one value or a sequence of one per text ({n})")
+    return value
 
 
 def _with_derived_acronyms(tables: TableSet, folder: Folder) -> TableSet:

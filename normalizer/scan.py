@@ -13,12 +13,14 @@ from bisect import bisect_right
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
+from . import compiled
 from .affixes import Affixes, case_flags, shouting
 from .fastfold import FastAux
 from .fold import Folded
 
 if TYPE_CHECKING:
     from .matcher import AliasMatcher
+
 
 F_ARABIC, F_ARTICLE, F_UPPER, F_NEEDCAP = 1, 2, 4, 8  # key flags (F_NEEDCAP: every alias needs a capital)
 _APOSTROPHES = frozenset("'’ʼ‘`´′")
@@ -80,8 +82,11 @@ class Scanner:
 
     def find(self: AliasMatcher, folded: Folded, lang: str | None = None) -> list[Hit]:
         """All alias hits in ``folded``, in original offsets (may overlap; see decide)."""
-        hits: list[Hit] = []
         suffixes = self.affixes.suffixes(lang)
+        if compiled.USE:  # normalizer/_scan.pyx: the same steps as below, in C
+            return compiled.scan.find(self, folded, suffixes, self.folder._fast, FastAux, Hit, _PLAIN_RULES,
+                                         self.record_memo)
+        hits: list[Hit] = []
         padded = " " + folded.text
         aux = folded.aux if isinstance(folded.aux, FastAux) and folded.aux.fast is self.folder._fast else None
         caps = aux.fast.capitals(aux.private) if aux is not None else None
