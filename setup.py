@@ -1,12 +1,11 @@
 """Build of the compiled exact path (normalizer/_scan.pyx and _fold.pyx, Cython; gcc and the Python headers at install).
 
-Everything else is in pyproject.toml.  A machine that cannot compile it still gets a working package: the scan
+Everything else (the bundled tables and rule files as package data included) is in pyproject.toml.  A machine that cannot compile it still gets a working package: the scan
 falls back to its Python reference (scan.py, decide.py, fold.py, fastfold.py: same output, slower), with a warning here at
 build time; ``normalizer.compiled.available()`` says which one runs (the identity tests require the compiled one).
 """
 
 import sys
-from pathlib import Path
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
@@ -44,14 +43,4 @@ def _extensions() -> list:
     return cythonize(exts, compiler_directives={"language_level": "3"}, quiet=True)
 
 
-def _bundled_tables() -> list[tuple[str, list[str]]]:
-    """The bundled alias tables, installed where ``tables.bundled_dir()`` looks outside a checkout
-    (``<prefix>/share/normalizer/alias_tables``): ``pip install .`` had no bundled tables before."""
-    dirs: dict[str, list[str]] = {}
-    for p in sorted(Path("alias_tables").rglob("*")):
-        if p.is_file():
-            dirs.setdefault(str(Path("share/normalizer") / p.parent), []).append(p.as_posix())
-    return sorted(dirs.items())
-
-
-setup(ext_modules=_extensions(), cmdclass={"build_ext": OptionalBuildExt}, data_files=_bundled_tables())
+setup(ext_modules=_extensions(), cmdclass={"build_ext": OptionalBuildExt})
