@@ -378,7 +378,7 @@ def _forbid_lazy_builds(monkeypatch: pytest.MonkeyPatch) -> None:
     def built_on_first_use(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("an index was built on first use, inside a request")
 
-    for name in ("VariantIndex", "index_for", "load_stopwords", "default_variants"):
+    for name in ("VariantIndex", "index_for", "Stopwords", "default_variants"):
         monkeypatch.setattr(f"normalizer.pipeline.{name}", built_on_first_use)
     monkeypatch.setattr("gzip.open", built_on_first_use)  # the common-words list (a gzip file)
 
