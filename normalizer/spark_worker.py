@@ -108,9 +108,7 @@ def _build(job: Job) -> tuple[Normalizer, bool | list[str] | None]:
 
 def warm(n: Normalizer) -> Normalizer:
     """Load (or build and cache) the indexes that normalize() and resolve() build on first use."""
-    n.normalize("Abu Bakr al-Baghdadi and Recep Tayyip Erdogan met in Ankara.")  # the variant index
-    n.resolve("Abu Bakr Baghdadi")  # the fuzzy index
-    return n
+    return n.warm()
 
 
 def _shipped_dir(name: str) -> Path:
@@ -175,7 +173,8 @@ def normalize_rows(job: Job, texts: Sequence[object], langs: Sequence[object], *
     """One (mentions, error) pair per text, in order; a bad text costs its own row, never the batch.
     ``column_error``: the whole column is not text (every row gets it as a ``not_a_string`` error)."""
     n = normalizer_for(job)
-    out: list[Row] = []
+    out: list[Row | None] = []
+    todo: list[tuple[int, str, str | None]] = []  # (row, text, lang) of the valid texts: one normalize_many call
     for text, lang in zip(texts, langs, strict=True):
         if column_error is not None:
             out.append((None, {"code": "not_a_string", "message": column_error}))
@@ -194,16 +193,26 @@ def normalize_rows(job: Job, texts: Sequence[object], langs: Sequence[object], *
         if err is not None:
             out.append((None, err))
             continue
-        # when Normalizer.normalize_many exists, the valid texts of a batch can go through it in one call
-        try:
-            result = n.normalize(text, _lang(lang))  # type: ignore[arg-type]
-            out.append(([_mention_row(m) for m in result.mentions], None))
-        except (TypeError, ValueError) as exc:
-            out.append((None, {"code": "normalize_failed", "message": str(exc)}))
-        except Exception as exc:  # noqa: BLE001 - a bug costs one row, not the task
-            out.append((None, {"code": "internal_error", "message": f"{type(exc).__name__}: {exc}"}))
+        todo.append((len(out), text, _lang(lang)))  # type: ignore[arg-type]
+        out.append(None)
+    try:
+        results = n.normalize_many([t for _, t, _ in todo], lang=[lg for _, _, lg in todo])
+        for (row, _, _), result in zip(todo, results, strict=True):
+            out[row] = ([_mention_row(m) for m in result.mentions], None)
+    except Exception:  # noqa: BLE001 - one text at a time, so a bad one costs its own row only
+        for row, text, lang in todo:
+            out[row] = _one(n, text, lang)
     _count(job, len(out))
-    return out
+    return out  # type: ignore[return-value]
+
+
+def _one(n: Normalizer, text: str, lang: str | None) -> Row:
+    try:
+        return [_mention_row(m) for m in n.normalize(text, lang).mentions], None
+    except (TypeError, ValueError) as exc:
+        return None, {"code": "normalize_failed", "message": str(exc)}
+    except Exception as exc:  # noqa: BLE001 - a bug costs one row, not the task
+        return None, {"code": "internal_error", "message": f"{type(exc).__name__}: {exc}"}
 
 
 def resolve_rows(job: Job, names: Sequence[object], langs: Sequence[object], *, limit: int,

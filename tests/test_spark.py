@@ -42,7 +42,7 @@ def spark(tmp_path_factory):  # noqa: ANN001, ANN201
         session = (SparkSession.builder.master("local[2]").appName("normalizer-tests")
                    .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
                    .config("spark.sql.execution.arrow.maxRecordsPerBatch", "4")  # several batches per task
-                   .config("spark.driver.memory", "1g").getOrCreate())
+                   .config("spark.driver.memory", "2g").getOrCreate())  # (a 50 MB literal plan in one test)
     except Exception as exc:  # noqa: BLE001 - e.g. the JVM does not start
         _unavailable(f"cannot start a local Spark session: {exc}")
     session.sparkContext.setLogLevel("ERROR")
