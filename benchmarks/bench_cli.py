@@ -40,6 +40,7 @@ def generate(path: Path, size_mb: float, seed: int = 7) -> int:
     target = int(size_mb * 1024 * 1024)
     n = written = 0
     tmp = path.with_suffix(".part")
+    tmp.parent.mkdir(parents=True, exist_ok=True)  # (benchmarks/.cache/ is not in a fresh checkout)
     with tmp.open("w", encoding="utf-8") as f:
         while written < target:
             text = " ".join(rng.choice(SENTENCES) for _ in range(rng.randint(1, 4)))
