@@ -84,10 +84,6 @@ class Stopwords:
         return got
 
 
-def load_stopwords(fold_key, path: Path | None = None) -> frozenset[str]:  # noqa: ANN001
-    """Every language's stopwords (see :class:`Stopwords` for a text's own)."""
-    return Stopwords(fold_key, path).all
-
 
 def tokenize(folded: Folded, variants: Variants, lang: str | None = None,
              skip: Sequence[tuple[int, int]] = ()) -> list[Token]:
