@@ -13,7 +13,6 @@ from .spans import GAP_OK, Token, edges_ok, windows
 from .tables import TableSet
 from .types import Candidate, Explanation, Mention
 
-MEMO_SIZE = 50_000  # words and window decisions remembered per index
 _UNSEEN = object()
 
 
@@ -43,8 +42,6 @@ def fuzzy_mentions(tokens: list[Token], source: str, taken: list[tuple[int, int]
     # a guess starts at a word that is neither an alias word nor an ordinary word; only the words of its
     # capitalised run (and it) are looked up further
     unknown = index.memo("fuzzy_start")
-    if len(unknown) > MEMO_SIZE:
-        unknown.clear()
     starts = set()
     for t in names_at:
         w = t.key.text
@@ -60,8 +57,6 @@ def fuzzy_mentions(tokens: list[Token], source: str, taken: list[tuple[int, int]
     words = list(dict.fromkeys(t.key.text for r in runs for t in r if t.cap and t.key.kind == "name"))
     todo = [w for w in words if w not in memo]
     if todo:
-        if len(memo) + len(todo) > MEMO_SIZE:
-            memo.clear()
         memo.update(zip(todo, tindex.near(todo, [index.variants.token(w).key for w in todo]), strict=True))
     near = {w: memo[w] for w in words}
     starts = {w for w in starts if near.get(w)}
@@ -69,8 +64,6 @@ def fuzzy_mentions(tokens: list[Token], source: str, taken: list[tuple[int, int]
         return out
     in_runs = [t for r in runs if any(t.key.text in starts for t in r) for t in r]  # windows only there
     decided = index.memo("fuzzy_windows")
-    if len(decided) > MEMO_SIZE:
-        decided.clear()
     for win in windows(in_runs, source, taken_set):
         if not win.at_edge:
             continue  # "President Recep Tayip Erdoan said": a name sits at an edge of its capitalised run

@@ -140,17 +140,21 @@ def _tokens_at(folded: Folded, variants: Variants, lang: str | None, starts: lis
     return out
 
 
+def _orig_many(folded: Folded, i: np.ndarray) -> np.ndarray:
+    """``Folded.orig`` of many folded offsets at once (the fold has breakpoints)."""
+    fpos, opos = np.asarray(folded.fpos), np.asarray(folded.opos)
+    k = np.searchsorted(fpos, i, "right") - 1
+    got = np.where(k >= 0, opos[np.maximum(k, 0)] + (i - fpos[np.maximum(k, 0)]), i)
+    return np.where(i >= len(folded.text), len(folded.source), got)
+
+
 def word_spans(folded: Folded, starts: list[int], ends: list[int]) -> list[tuple[int, int]]:
     """``Folded.span`` of many whole words at once (each ``end`` at a space or the end of the text), vectorised."""
     if not folded.fpos:
         return list(zip(starts, ends, strict=True))
-    fpos, opos = np.asarray(folded.fpos), np.asarray(folded.opos)
-    n_text, n_source = len(folded.text), len(folded.source)
 
     def orig(i: np.ndarray) -> np.ndarray:
-        k = np.searchsorted(fpos, i, "right") - 1
-        got = np.where(k >= 0, opos[np.maximum(k, 0)] + (i - fpos[np.maximum(k, 0)]), i)
-        return np.where(i >= n_text, n_source, got)
+        return _orig_many(folded, i)
 
     s, e = np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
     os_, oe = orig(s), orig(e)
@@ -199,9 +203,7 @@ def _name_starts(folded: Folded, variants: Variants) -> list[int] | None:
             at = np.asarray(ups)
             k = np.maximum(np.searchsorted(opos, at, "right") - 1, 0)
             fp = np.where(at >= opos[0], fpos[k] + (at - opos[k]), at)
-            j = np.searchsorted(fpos, fp, "right") - 1
-            back = np.where(j >= 0, opos[np.maximum(j, 0)] + (fp - fpos[np.maximum(j, 0)]), fp)
-            if not np.array_equal(back, at):
+            if not np.array_equal(_orig_many(folded, fp), at):
                 return None
             fps = fp.tolist()
         else:

@@ -80,8 +80,6 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
         if best is _UNSEEN:
             best = _decide_readings(win, key, source, index, tables, th, steps)
             if sig is not None:
-                if len(memo) >= MEMO_SIZE:
-                    memo.clear()
                 memo[sig] = best
         elif best is not None:
             m0 = best[0]
@@ -104,7 +102,6 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
     return out
 
 
-MEMO_SIZE = 50_000  # window decisions remembered per index
 _UNSEEN = object()
 
 

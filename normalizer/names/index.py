@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from ..tables import TableSet
 
 DERIVED = "derived:"  # source prefix of the matcher's own aliases (decide.DERIVED): not in the tables, not indexed
+MEMO_SIZE = 50_000  # entries a memo (VariantIndex.memo) holds before it is emptied
 LAYOUT = 2  # bump when the stored layout changes (the cache key already covers code changes)
 SEP = "\x1f"  # joins the (first, last) pair of a by_ends key
 
@@ -219,11 +220,14 @@ class VariantIndex:
         return key.key in self.key_words or any(s.key in self.key_words for s in key.stems)
 
     def memo(self, name: str) -> dict:
-        """A dictionary that the callers of this index keep their decisions in (they bound its size); dropped with
-        the index, so a reloaded table never sees another's."""
+        """A dictionary that the callers of this index keep their decisions in (pure results only: words, window
+        decisions); emptied when it holds :data:`MEMO_SIZE` entries, and dropped with the index, so a reloaded
+        table never sees another's."""
         got = self._memos.get(name)
         if got is None:
             got = self._memos[name] = {}
+        elif len(got) >= MEMO_SIZE:
+            got.clear()
         return got
 
     def shortened(self, key: str) -> list[Alias]:
