@@ -39,7 +39,7 @@ def _extensions() -> list:
         _warn(exc)
         return []
     exts = [Extension(f"normalizer.{name}", [f"normalizer/{name}.pyx"], extra_compile_args=["-O2"])
-            for name in ("_scan", "_fold")]
+            for name in ("_scan", "_fold", "_spans")]
     return cythonize(exts, compiler_directives={"language_level": "3"}, quiet=True)
 
 

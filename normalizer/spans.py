@@ -10,7 +10,7 @@ bounded number of dictionary lookups per token.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,8 +18,10 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from . import compiled
 from .fold import DATA_DIR, Folded
 from .names.keys import TokenKey, Variants
+from .types import _setters
 
 MAX_WINDOW = 7
 _ARABIC = re.compile("[\u0600-\u06ff]")
@@ -93,10 +95,45 @@ def tokenize(folded: Folded, variants: Variants, lang: str | None = None,
     Most words are none of these: the capitals are found in the caller's string and the Arabic words, particles
     and articles in the folded text by regular expressions, so no Python code runs for an ordinary word.
     ``skip``: original spans already taken (exact matches): no token is made inside them."""
+    if compiled.USE:  # normalizer/_spans.pyx: the same steps in C (None: read every word, below)
+        got = _kernel(variants).tokens(folded.source, folded.text, folded.fpos, folded.opos, skip, lang)
+        if got is not None:
+            return got
     starts = _name_starts(folded, variants)
     if starts is None:  # a capital the fold moved (or an astral letter): read every word
         return _tokens_at(folded, variants, lang, [m.start() for m in _WORD.finditer(folded.text)], False, skip)
     return _tokens_at(folded, variants, lang, starts, True, skip)
+
+
+@lru_cache(maxsize=4)
+def _kernel(variants: Variants):  # noqa: ANN202
+    """The compiled tokenizer for these variants' particles and articles."""
+    return compiled.spans.Tokenizer(frozenset(variants.particles) | variants.articles, variants.articles,
+                                    variants.free_articles, variants.token_of_raw, _new_token)
+
+
+def _token_maker():  # noqa: ANN202
+    """``Token(start, end, key, cap, upper, folded)`` without the frozen dataclass's per-field ``__setattr__``."""
+    sets = _setters(Token, ("start", "end", "key", "cap", "upper", "folded"))
+    if sets is None:
+        return Token
+    new = object.__new__
+    s0, s1, s2, s3, s4, s5 = sets
+
+    def make(start: int, end: int, key: TokenKey, cap: bool, upper: bool, folded: str) -> Token:
+        t = new(Token)
+        s0(t, start)
+        s1(t, end)
+        s2(t, key)
+        s3(t, cap)
+        s4(t, upper)
+        s5(t, folded)
+        return t
+
+    return make
+
+
+_new_token = _token_maker()
 
 
 def _tokens_at(folded: Folded, variants: Variants, lang: str | None, starts: list[int], known: bool,
@@ -136,7 +173,7 @@ def _tokens_at(folded: Folded, variants: Variants, lang: str | None, starts: lis
         cap = arabic or raw[:1].isupper()
         if f in articles and f not in variants.free_articles and source[e:e + 1] not in "-‐‑–":
             continue  # "en", "as", "es": a word, not an article, unless hyphenated (ad-Dawla)
-        out.append(Token(s, e, variants.token_of_raw(raw, lang), cap, raw.isupper(), f))
+        out.append(_new_token(s, e, variants.token_of_raw(raw, lang), cap, raw.isupper(), f))
     return out
 
 
@@ -216,11 +253,13 @@ def _name_starts(folded: Folded, variants: Variants) -> list[int] | None:
     return sorted(starts)
 
 
-def windows(tokens: list[Token], source: str, taken) -> list[Window]:  # noqa: ANN001  (decide.Taken)
+def windows(tokens: list[Token], source: str, taken,  # noqa: ANN001  (decide.Taken)
+            keep: Callable[[list[Token]], Container[tuple[int, int]]] | None = None) -> list[Window]:
     """All windows over runs of adjacent name-like tokens, longest first within each run.
 
     A window never crosses punctuation other than hyphens/apostrophes, never overlaps ``taken`` spans, starts with
-    a name, particle or article and ends with a capitalised name token.
+    a name, particle or article and ends with a capitalised name token.  ``keep``: given a run, the ``(start,
+    size)`` of its windows worth making (the others are left out before they are made).
     """
     runs: list[list[Token]] = []
     cur: list[Token] = []
@@ -241,15 +280,22 @@ def windows(tokens: list[Token], source: str, taken) -> list[Window]:  # noqa: A
     out: list[Window] = []
     for run in runs:
         n = len(run)
-        for size in range(min(n, MAX_WINDOW), 0, -1):
-            for i in range(0, n - size + 1):
-                toks = run[i:i + size]
-                last = toks[-1]
-                if last.key.kind != "name" or not last.cap:
-                    continue
-                if i > 0 and run[i - 1].key.kind == "article":
-                    continue  # "al-X" is not "X": a window never drops the article before it
-                out.append(Window(tuple(toks), i == 0 or i + size == n))
+        if n == 1:  # most runs: one capitalised word
+            t = run[0]
+            if t.key.kind == "name" and t.cap and (keep is None or (0, 1) in keep(run)):
+                out.append(Window((t,), True))
+            continue
+        if keep is None:
+            spans = [(i, size) for size in range(min(n, MAX_WINDOW), 0, -1) for i in range(n - size + 1)]
+        else:  # longest first, then leftmost
+            spans = sorted(keep(run), key=lambda w: (-w[1], w[0]))
+        for i, size in spans:
+            last = run[i + size - 1]
+            if last.key.kind != "name" or not last.cap:
+                continue
+            if i > 0 and run[i - 1].key.kind == "article":
+                continue  # "al-X" is not "X": a window never drops the article before it
+            out.append(Window(tuple(run[i:i + size]), i == 0 or i + size == n))
     return out
 
 

@@ -6,6 +6,7 @@ carries the rule ``context:corroborated``) that never overlap what an earlier pa
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import replace
 
 from .context import window_key
@@ -14,9 +15,9 @@ from .names.abjad import Abjad
 from .names.index import VariantIndex
 from .names.keys import TokenKey, has_arabic
 from .names.score import cross_script_fit, pair_similarity, same_script, score_pair
-from .spans import Token, Window, edges_ok, windows
+from .spans import MAX_WINDOW, Token, Window, edges_ok, windows
 from .tables import TableSet
-from .types import Candidate, Entity, Explanation, Mention
+from .types import Candidate, Entity, Explanation, Mention, new_mention
 
 CROSS_SCRIPT_MIN_LETTERS = 4  # several words meet an alias of the other script on their own with 4+ consonants
 
@@ -60,7 +61,22 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
     taken = Taken(taken)
     memo = index.memo("variant_windows")
     tokens = [t for t in tokens if index.may_match(t.key) or (t.upper and len(t.folded) == 1)]  # U.N.: dotted
-    for win in windows(tokens, source, taken):
+    by_key = index.by_key
+
+    def keep(run: list[Token]) -> Container[tuple[int, int]]:  # windows with some alias to read, dotted acronyms
+        if len(run) == 1:  # most runs: one capitalised word, read as it is or with a case ending off
+            k = run[0].key
+            return _ONE if by_key.get(k.key) or any(by_key.get(s.key) for s in k.stems) else ()
+        got = index.keyed_windows([t.key for t in run], MAX_WINDOW)
+        letters = [t.upper and len(t.folded) == 1 for t in run]
+        for i, one in enumerate(letters):
+            size = 1
+            while one and i + size < len(run) and letters[i + size] and size < MAX_WINDOW:
+                size += 1
+                got.add((i, size))
+        return got
+
+    for win in windows(tokens, source, taken, keep):
         if taken.overlaps(win.start, win.end):
             continue
         if not edges_ok(win, stopwords):
@@ -82,8 +98,9 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
             if sig is not None:
                 memo[sig] = best
         elif best is not None:
-            m0 = best[0]
-            best = (replace(m0, text=source[win.start:win.end], start=win.start, end=win.end), best[1])
+            m0, s, e = best[0], win.start, win.end
+            best = (new_mention(source[s:e], s, e, m0.id, m0.canonical, m0.type, m0.score, m0.method, m0.alias,
+                                m0.lang, m0.inflected, m0.ambiguous, m0.candidates, m0.explain), best[1])
         if best is None:
             continue
         m, weak_match = best
@@ -103,6 +120,7 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
 
 
 _UNSEEN = object()
+_ONE = frozenset({(0, 1)})
 
 
 def _decide_readings(win: Window, key: str, source: str, index: VariantIndex, tables: TableSet, th: Thresholds,

@@ -158,3 +158,38 @@ def test_key_records_same_as_reference() -> None:
             m._records.clear()
             m._ents.clear()
             assert view.rows(k) == want and m._records[k] == want
+
+
+# ------------------------------------------------------------------------------------------- the tokenizer
+TOKEN_WORDS = ["Abu", "abu", "ebu", "Ebu", "bin", "ibn", "al", "el", "al-", "as", "an", "en", "ad-", "ash", "Umm",
+               "ابو", "بن", "ال", "داعش", "الدولة", "Bakr", "BAKR", "Bağdadi", "Ṣalāḥ", "ǅemal", "ÉTAT", "État",
+               "İstanbul", "ıraq", "Straße", "STRASSE", "Σύρια", "ΣΥΡΙΑ", "Бахмута", "the", "The", "x", "X", "U",
+               "N", "ﬁeld", "Ǆ", "ß", "Ⅻ", "\U00010400bc", "\U0001f600", "a\u0301b", "e\u0327", "ﷲ", "ﻻ", "½"]
+TOKEN_SEPS = [" ", "  ", "-", "‐", "–", ". ", ".", ", ", "'", "’", "\n", "\n\n", "\t", "\u00a0", "\u200b", "(", ") ",
+              "\u0640", ""]
+token_pieces = st.lists(st.tuples(st.sampled_from(TOKEN_WORDS), st.sampled_from(TOKEN_SEPS)), max_size=16)
+
+
+def _tokens(text: str, lang: str | None, skip: list[tuple[int, int]]) -> list:
+    from normalizer.spans import tokenize
+
+    return [(t.start, t.end, t.key, t.cap, t.upper, t.folded)
+            for t in tokenize(FOLDER.fold(text), _VARIANTS, lang, skip)]
+
+
+_VARIANTS = Normalizer(variants=False, fuzzy=False, context=False).variants
+
+
+@settings(max_examples=600, deadline=None)
+@given(token_pieces | st.lists(st.tuples(st.text(max_size=6), st.sampled_from(TOKEN_SEPS)), max_size=10),
+       st.sampled_from([None, "en", "tr", "ar", "ru", "el"]), st.lists(st.integers(0, 80), max_size=6))
+def test_tokenizer_same_as_reference(parts: list, lang: str | None, cuts: list[int]) -> None:
+    """normalizer/_spans.pyx gives the tokens of spans.tokenize's Python code (offsets, keys, case flags), with
+    spans to skip (non-overlapping, as the exact matches are) or none."""
+    text = "".join(w + s for w, s in parts)
+    cuts = sorted({min(c, len(text)) for c in cuts})
+    skip = [(a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=False) if b > a]
+    fast, slow = _both(lambda: _tokens(text, lang, skip))
+    assert fast == slow
+    for start, end, *_ in fast:
+        assert 0 <= start < end <= len(text)

@@ -134,6 +134,41 @@ def test_generator_corpora_exact_path_identical(name: str, path_kind: str) -> No
     _compare(name, digests(name))
 
 
+@functools.cache
+def _default_normalizer(name: str):  # noqa: ANN202
+    """The default pipeline (every pass) over a corpus's tables."""
+    from normalizer import Normalizer
+
+    if name.startswith("gen-"):
+        with tempfile.TemporaryDirectory() as tmp:
+            tsv = Path(tmp) / f"aliases_{name[4:]}.tsv"
+            _generator().write_tsv(_table(name[4:]), tsv)
+            return Normalizer([tsv], bundled=False, cache=False)
+    dev, mode = name.split(":")
+    return Normalizer(cache=False) if mode == "bundled" else Normalizer([SHARED / dev / "user_table.yaml"],
+                                                                       bundled=False, cache=False)
+
+
+@pytest.mark.parametrize("name", [*DEV_CORPORA, "gen-1k"])
+def test_default_pipeline_same_on_both_paths(name: str, monkeypatch) -> None:  # noqa: ANN001
+    """Every pass (variants, fuzzy, context) on the compiled path (scan, fold and the name passes' tokenizer,
+    normalizer/_spans.pyx) gives the Python reference's ``explain=True`` output, document by document."""
+    from normalizer import compiled
+
+    if not compiled.available():
+        pytest.fail("the compiled extensions are not built (pip install -e . builds them)")
+    if not name.startswith("gen-") and not (SHARED / name.split(":")[0] / "texts.jsonl").exists():
+        pytest.skip("dev set not present")
+    n = _default_normalizer(name)
+    texts = list(corpus_texts(name))
+    got = {}
+    for use in (True, False):
+        monkeypatch.setattr(compiled, "USE", use)
+        got[use] = [digest(n.normalize(text, lang, explain=True)) for text, lang in texts]
+    changed = [i for i, (a, b) in enumerate(zip(got[True], got[False], strict=True)) if a != b]
+    assert not changed, f"{name}: compiled and Python paths differ in documents {changed[:20]}"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--write", action="store_true", help="store the current output's digests")

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 DERIVED = "derived:"  # source prefix of the matcher's own aliases (decide.DERIVED): not in the tables, not indexed
 MEMO_SIZE = 50_000  # entries a memo (VariantIndex.memo) holds before it is emptied
-LAYOUT = 2  # bump when the stored layout changes (the cache key already covers code changes)
+LAYOUT = 3  # bump when the stored layout changes (the cache key already covers code changes)
 SEP = "\x1f"  # joins the (first, last) pair of a by_ends key
 
 
@@ -157,6 +157,7 @@ def build_state(columns: AliasColumns, variants: Variants, min_key_letters: int)
     acronyms: dict[str, list[int]] = {}
     by_ends: dict[str, list[int]] = {}
     words: set[str] = set()
+    prefixes: set[str] = set()  # every key's first words (1 .. all but the last)
     fold_key, prepare = variants.folder.fold_key, variants.prepare
     word_keys = _WordKeys(variants)
     langs = columns.langs
@@ -172,10 +173,12 @@ def build_state(columns: AliasColumns, variants: Variants, min_key_letters: int)
         if sum(map(len, parts)) >= min_key_letters:
             by_key.setdefault(" ".join(parts), []).append(i)
             words.update(parts)
+            prefixes.update(" ".join(parts[:j]) for j in range(1, len(parts)))
         if len(parts) >= 4:  # long names are also written shortened: first and last kept
             by_ends.setdefault(f"{parts[0]}{SEP}{parts[-1]}", []).append(i)
     return {"layout": LAYOUT, "columns": len(columns), "ids": ids, "by_key": Postings.build(by_key),
-            "acronyms": Postings.build(acronyms), "by_ends": Postings.build(by_ends), "words": sorted(words)}
+            "acronyms": Postings.build(acronyms), "by_ends": Postings.build(by_ends), "words": sorted(words),
+            "prefixes": sorted(prefixes), "ends_first": sorted({k.split(SEP)[0] for k in by_ends})}
 
 
 class VariantIndex:
@@ -208,6 +211,8 @@ class VariantIndex:
             state["by_ends"], columns, encode=SEP.join, decode=lambda s: tuple(s.split(SEP)))
         self._aliases: Sequence[Alias] = AliasSeq(columns, self.ids)
         self.key_words = frozenset(state["words"])  # every token key that is part of an alias's key
+        self.key_prefixes = frozenset(state["prefixes"])  # every alias key's first words, short of the whole key
+        self.ends_first = frozenset(state["ends_first"])  # the first words of the keys in by_ends
         self._token_index = None
         self._tok_cache: dict[tuple[str, str], list[TokenKey]] = {}
         self._memos: dict[str, dict] = {}
@@ -229,6 +234,39 @@ class VariantIndex:
         elif len(got) >= MEMO_SIZE:
             got.clear()
         return got
+
+    def keyed_windows(self, keys: Sequence[TokenKey], most: int) -> set[tuple[int, int]]:
+        """``(start, size)`` of the windows over consecutive tokens with these keys (at most ``most`` tokens) whose
+        variant key may have aliases: the key, or a reading of it with case endings read off (each token's
+        ``stems``), is an alias key, or the key (3+ words) may be a :meth:`shortened` one.  Every window left out
+        has none: a window is extended only while a reading of it starts some alias key (``key_prefixes``) or its
+        first word starts a long key (``ends_first``), so the work stays near one lookup per token."""
+        by_key, by_ends, prefixes, ends_first = self.by_key, self.by_ends, self.key_prefixes, self.ends_first
+        out: set[tuple[int, int]] = set()
+        n = len(keys)
+        for i in range(n):
+            readings: list[str] = [""]  # the window's key as read so far ("": no word yet), each way of reading it
+            first = last = ""
+            count = 0
+            for j in range(i, min(n, i + most)):
+                k = keys[j]
+                word = k.key if k.kind != "article" else ""
+                if word:
+                    first, last, count = first or word, word, count + 1
+                if k.stems:
+                    grown = list(dict.fromkeys(
+                        f"{p} {r.key}" if p else r.key if r.kind != "article" and r.key else p
+                        for r in (k, *k.stems) for p in readings))
+                elif word:
+                    grown = [f"{p} {word}" if p else word for p in readings]
+                else:
+                    grown = readings
+                if any(by_key.get(p) for p in grown if p) or (count >= 3 and by_ends.get((first, last))):
+                    out.add((i, j - i + 1))
+                readings = [p for p in grown if not p or p in prefixes]
+                if not readings and first not in ends_first:
+                    break
+        return out
 
     def shortened(self, key: str) -> list[Alias]:
         """Aliases of which ``key`` (3+ tokens) is an in-order subsequence keeping the first and last token:
