@@ -20,12 +20,14 @@ from .fold import DATA_DIR
 from .types import Explanation, Mention
 
 SCORE_LOCAL_ALIAS = 0.85
+_LEAD = re.compile(r"[\s,(]*")  # what the phrase after a name may follow it with (after_re's start)
 _OPEN, _CLOSE = "\"“”‘’'«»„", "\"“”‘’'«»"
 _NAME_WORD = r"(?:[A-ZÀ-ÖØ-ÞĞİŞ][\w'’.-]*|(?:al|el|ul|bin|ibn|abu|ebu|abou|de|du|von)(?=[\s-]))"
 
 
 @lru_cache(maxsize=4)
-def _patterns(path: str) -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
+def _patterns(path: str) -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str], tuple[str, ...]]:
+    """The two phrase patterns, the last words of the phrases before a name and the first words of those after."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     after = sorted({p for ps in data["after_name"].values() for p in ps}, key=len, reverse=True)
     before = sorted({p for ps in data["before_name"].values() for p in ps}, key=len, reverse=True)
@@ -35,7 +37,7 @@ def _patterns(path: str) -> tuple[re.Pattern[str], re.Pattern[str], frozenset[st
     after_re = re.compile(rf"[\s,(]*(?:{'|'.join(map(_phrase, after))})[\s:]*(?:{quoted}|(?P<w>{words}))")
     # "Alias" kod adlı Name -- the mention starts just after
     before_re = re.compile(rf"(?:{quoted}|(?P<w>{words}))\s+(?:{'|'.join(map(_phrase, before))})\s+$")
-    return after_re, before_re, frozenset(p.split()[-1] for p in before)
+    return after_re, before_re, frozenset(p.split()[-1] for p in before), tuple({p.split()[0] for p in after})
 
 
 def _phrase(p: str) -> str:
@@ -44,14 +46,16 @@ def _phrase(p: str) -> str:
 
 def local_alias_mentions(mentions: list[Mention], source: str, steps, *, path: Path | None = None) -> list[Mention]:  # noqa: ANN001
     """``mentions`` plus the mentions of the names the document ties to them (see module doc)."""
-    after_re, before_re, before_last = _patterns(str(path or DATA_DIR / "local_alias.yaml"))
+    after_re, before_re, before_last, after_first = _patterns(str(path or DATA_DIR / "local_alias.yaml"))
     found: dict[str, Mention] = {}  # alias text -> the mention it names
     for m in mentions:
         if m.id is None:
             continue
-        got = after_re.match(source, m.end)
-        if got is not None:
-            _collect(got, m, found)
+        # a phrase starts right after the mention (a cheap test first: its first word, after spaces and commas)
+        if source.startswith(after_first, _LEAD.match(source, m.end).end()):
+            got = after_re.match(source, m.end)
+            if got is not None:
+                _collect(got, m, found)
         head = source[max(0, m.start - 120):m.start]
         last = head.rstrip().rsplit(None, 1)
         if not last or last[-1] not in before_last:  # the phrase ends just before the mention (a cheap test first)
