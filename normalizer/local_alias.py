@@ -111,9 +111,10 @@ def occurrences(aliases: list[str], source: str) -> list[tuple[str, list[tuple[i
             found[alias] = [m.span() for m in re.finditer(rf"(?<!\w){re.escape(alias)}(?!\w)", source)]
         else:
             by_first_word.setdefault(first.group(), []).append(alias)
-    if by_first_word:
-        for word in _WORD.finditer(source):
-            for alias in by_first_word.get(word.group(), ()):
+    if by_first_word:  # the words of source that are some alias's first word, found by one pattern
+        firsts = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, by_first_word))})(?!\w)")
+        for word in firsts.finditer(source):
+            for alias in by_first_word[word.group()]:
                 s = word.start()
                 e = s + len(alias)
                 if source.startswith(alias, s) and _WORD.match(source, e) is None:
