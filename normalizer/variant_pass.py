@@ -69,6 +69,9 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
             return _ONE if by_key.get(k.key) or any(by_key.get(s.key) for s in k.stems) else ()
         got = index.keyed_windows([t.key for t in run], MAX_WINDOW)
         letters = [t.upper and len(t.folded) == 1 for t in run]
+        if sum(letters) < 2:
+            return got
+        got = set(got)
         for i, one in enumerate(letters):
             size = 1
             while one and i + size < len(run) and letters[i + size] and size < MAX_WINDOW:

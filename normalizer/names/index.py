@@ -38,6 +38,11 @@ LAYOUT = 3  # bump when the stored layout changes (the cache key already covers 
 SEP = "\x1f"  # joins the (first, last) pair of a by_ends key
 
 
+def _word(k: TokenKey) -> str:
+    """What a token adds to a variant key (key_of): its key, nothing for an article."""
+    return k.key if k.kind != "article" else ""
+
+
 class Postings:
     """``str -> run of ints``: keys in a StringTable (found by CRC-32 + bisect), runs in one flat array."""
 
@@ -235,38 +240,39 @@ class VariantIndex:
             got.clear()
         return got
 
-    def keyed_windows(self, keys: Sequence[TokenKey], most: int) -> set[tuple[int, int]]:
+    def keyed_windows(self, keys: Sequence[TokenKey], most: int) -> frozenset[tuple[int, int]]:
         """``(start, size)`` of the windows over consecutive tokens with these keys (at most ``most`` tokens) whose
         variant key may have aliases: the key, or a reading of it with case endings read off (each token's
         ``stems``), is an alias key, or the key (3+ words) may be a :meth:`shortened` one.  Every window left out
         has none: a window is extended only while a reading of it starts some alias key (``key_prefixes``) or its
-        first word starts a long key (``ends_first``), so the work stays near one lookup per token."""
+        first word starts a long key (``ends_first``).  Remembered per run of words (news repeats its names)."""
+        words = tuple(_word(k) if not k.stems else (_word(k), *map(_word, k.stems)) for k in keys)
+        memo = self.memo("keyed_windows")
+        got = memo.get((words, most))
+        if got is None:
+            got = memo[(words, most)] = frozenset(self._keyed_windows(words, most))
+        return got
+
+    def _keyed_windows(self, words: tuple[str | tuple[str, ...], ...], most: int) -> Iterator[tuple[int, int]]:
+        """:meth:`keyed_windows` of the words of a run ("" for an article; a tuple: the word, then its stems)."""
         by_key, by_ends, prefixes, ends_first = self.by_key, self.by_ends, self.key_prefixes, self.ends_first
-        out: set[tuple[int, int]] = set()
-        n = len(keys)
+        n = len(words)
         for i in range(n):
-            readings: list[str] = [""]  # the window's key as read so far ("": no word yet), each way of reading it
+            readings = [""]  # the window's key as read so far ("": no word yet), each way of reading it
             first = last = ""
             count = 0
             for j in range(i, min(n, i + most)):
-                k = keys[j]
-                word = k.key if k.kind != "article" else ""
+                w = words[j]
+                word = w if isinstance(w, str) else w[0]
                 if word:
                     first, last, count = first or word, word, count + 1
-                if k.stems:
-                    grown = list(dict.fromkeys(
-                        f"{p} {r.key}" if p else r.key if r.kind != "article" and r.key else p
-                        for r in (k, *k.stems) for p in readings))
-                elif word:
-                    grown = [f"{p} {word}" if p else word for p in readings]
-                else:
-                    grown = readings
+                grown = list(dict.fromkeys((f"{p} {r}" if p else r) if r else p
+                                           for r in ((w,) if isinstance(w, str) else w) for p in readings))
                 if any(by_key.get(p) for p in grown if p) or (count >= 3 and by_ends.get((first, last))):
-                    out.add((i, j - i + 1))
+                    yield (i, j - i + 1)
                 readings = [p for p in grown if not p or p in prefixes]
                 if not readings and first not in ends_first:
                     break
-        return out
 
     def shortened(self, key: str) -> list[Alias]:
         """Aliases of which ``key`` (3+ tokens) is an in-order subsequence keeping the first and last token:
