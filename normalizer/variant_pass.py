@@ -84,7 +84,6 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
             continue
         if not edges_ok(win, stopwords):
             continue
-        key = window_key(win.keys)
         if len(win.tokens) > 1 and all(t.upper and len(t.folded) == 1 for t in win.tokens) and all(
                 "." in source[a.end:b.start] for a, b in zip(win.tokens, win.tokens[1:], strict=False)):
             m = _dotted_acronym(win, source, index, tables, steps)  # U.N. = UN
@@ -97,7 +96,7 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
                                        for t in win.tokens)
         best = memo.get(sig, _UNSEEN) if sig is not None else _UNSEEN
         if best is _UNSEEN:
-            best = _decide_readings(win, key, source, index, tables, th, steps)
+            best = _decide_readings(win, window_key(win.keys), source, index, tables, th, steps)
             if sig is not None:
                 memo[sig] = best
         elif best is not None:
