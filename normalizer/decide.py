@@ -71,18 +71,22 @@ class Taken:
     [(0, 3), (10, 12)]
     """
 
+    __slots__ = ("_occupied", "_spans")
+
     def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
-        self._occupied = bytearray()
-        self._spans: list[tuple[int, int]] = []
-        for s, e in spans:
-            self.add(s, e)
+        self._spans = [(s, e) for s, e in spans if e > s]
+        occ = self._occupied = bytearray(max([e for _, e in self._spans], default=0))
+        for s, e in self._spans:
+            if s < 0:
+                s = 0
+            occ[s:e] = b"\x01" * (e - s)
 
     def overlaps(self, start: int, end: int) -> bool:
         """Does ``[start, end)`` share a position with a span (an empty span: does one cover ``start``)?"""
         occ = self._occupied
         if end <= start:
             return 0 <= start < len(occ) and occ[start] == 1
-        return occ.find(1, max(start, 0), end) != -1
+        return occ.find(1, start if start > 0 else 0, end) != -1
 
     def add(self, start: int, end: int) -> None:
         if end <= start:
@@ -90,8 +94,10 @@ class Taken:
         occ = self._occupied
         if end > len(occ):
             occ.extend(bytes(max(end, 2 * len(occ)) - len(occ)))
-        occ[max(start, 0):end] = b"\x01" * (end - max(start, 0))
         self._spans.append((start, end))
+        if start < 0:
+            start = 0
+        occ[start:end] = b"\x01" * (end - start)
 
     def __iter__(self):  # noqa: ANN204
         return iter(sorted(self._spans))
