@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
+from functools import lru_cache
 
 from .decide import Taken
 from .names.index import VariantIndex
@@ -28,7 +29,16 @@ MIN_PARTIAL_LETTERS = 3
 def partial_keys(entity: Entity, variants: Variants, extra: list[str], lang: str | None = None) -> set[str]:
     """Short forms of an entity's names: the last name token's key, and the kunya (Abu X) pair; ``extra``: the
     names the document gives it (in ``lang``). (The table part is cached per entity: see :func:`_table_partials`.)"""
-    return _table_partials(entity, variants) | _partials([(t, lang) for t in extra], variants)
+    out = set(_table_partials(entity, variants))
+    for text in extra:
+        out |= _text_partials(variants, text, lang)
+    return out
+
+
+@lru_cache(maxsize=50_000)
+def _text_partials(variants: Variants, text: str, lang: str | None) -> frozenset[str]:
+    """:func:`_partials` of one name as a document writes it (remembered: news repeats its names)."""
+    return frozenset(_partials([(text, lang)], variants))
 
 
 _CACHE: dict[tuple[int, int], tuple[Entity, frozenset[str]]] = {}

@@ -33,7 +33,9 @@ def fuzzy_mentions(tokens: list[Token], source: str, taken: list[tuple[int, int]
     but one are scored (romanised edit similarity, whole and per token).  Single words never match fuzzily."""
     out: list[Mention] = []
     taken_set = Taken(taken)
-    names_at = [t for t in tokens if t.cap and t.key.kind == "name" and not taken_set.overlaps(t.start, t.end)]
+    overlaps = taken_set.overlaps
+    free = [t for t in tokens if not overlaps(t.start, t.end)]  # particles and articles join runs
+    names_at = [t for t in free if t.cap and t.key.kind == "name"]
     if len(names_at) < 2:
         return out
     tindex = index.token_index()
@@ -52,7 +54,6 @@ def fuzzy_mentions(tokens: list[Token], source: str, taken: list[tuple[int, int]
             starts.add(w)
     if not starts:
         return out
-    free = [t for t in tokens if not taken_set.overlaps(t.start, t.end)]  # particles and articles join runs
     runs = [r for r in _runs(free, source) if any(t.key.text in starts for t in r) and len(r) > 1]
     words = list(dict.fromkeys(t.key.text for r in runs for t in r if t.cap and t.key.kind == "name"))
     todo = [w for w in words if w not in memo]
