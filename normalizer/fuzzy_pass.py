@@ -54,7 +54,7 @@ def fuzzy_mentions(tokens: list[Token], source: str, taken: list[tuple[int, int]
             starts.add(w)
     if not starts:
         return out
-    runs = [r for r in _runs(free, source) if any(t.key.text in starts for t in r) and len(r) > 1]
+    runs = [r for r in _runs(free, source) if len(r) > 1 and any(t.key.text in starts for t in r)]
     words = list(dict.fromkeys(t.key.text for r in runs for t in r if t.cap and t.key.kind == "name"))
     todo = [w for w in words if w not in memo]
     if todo:

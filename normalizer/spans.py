@@ -133,7 +133,24 @@ def _token_maker():  # noqa: ANN202
     return make
 
 
-_new_token = _token_maker()
+def _window_maker():  # noqa: ANN202
+    """``Window(tokens, at_edge)``, as :func:`_token_maker` (the name passes make several per capitalised word)."""
+    sets = _setters(Window, ("tokens", "at_edge"))
+    if sets is None:
+        return Window
+    new = object.__new__
+    s0, s1 = sets
+
+    def make(tokens: tuple[Token, ...], at_edge: bool) -> Window:
+        w = new(Window)
+        s0(w, tokens)
+        s1(w, at_edge)
+        return w
+
+    return make
+
+
+_new_token, _new_window = _token_maker(), _window_maker()
 
 
 def _tokens_at(folded: Folded, variants: Variants, lang: str | None, starts: list[int], known: bool,
@@ -283,7 +300,7 @@ def windows(tokens: list[Token], source: str, taken,  # noqa: ANN001  (decide.Ta
         if n == 1:  # most runs: one capitalised word
             t = run[0]
             if t.key.kind == "name" and t.cap and (keep is None or (0, 1) in keep(run)):
-                out.append(Window((t,), True))
+                out.append(_new_window((t,), True))
             continue
         if keep is None:
             spans = [(i, size) for size in range(min(n, MAX_WINDOW), 0, -1) for i in range(n - size + 1)]
@@ -295,7 +312,7 @@ def windows(tokens: list[Token], source: str, taken,  # noqa: ANN001  (decide.Ta
                 continue
             if i > 0 and run[i - 1].key.kind == "article":
                 continue  # "al-X" is not "X": a window never drops the article before it
-            out.append(Window(tuple(run[i:i + size]), i == 0 or i + size == n))
+            out.append(_new_window(tuple(run[i:i + size]), i == 0 or i + size == n))
     return out
 
 
