@@ -125,8 +125,12 @@ def fuzzy_score(query: list[TokenKey], alias: list[TokenKey], min_whole: float =
     """For a candidate no key matched: romanised edit similarity, whole and per token, times key strength.
 
     ``folded``: the edit similarity of the two folded spellings, when known (resolve()): it then stands for the
-    whole-name similarity (a typo is nearer in spelling than in romanised form)."""
+    whole-name similarity (a typo is nearer in spelling than in romanised form).  ``min_whole``: a whole-name
+    similarity below it cannot make the score the caller needs (``0.9 * (min_whole + 1) / 2``, per-token
+    similarity and key strength being at most 1), so the score is then 0.0, without the token alignment."""
     whole = fuzz.ratio(roman_of(query), roman_of(alias)) / 100
+    if folded is None and whole < min_whole:
+        return 0.0, {"key_match": "tokens", "similarity": round(whole, 4)}
     # both ways: a name missing a distinguishing word of the alias (Iraqi National ...) is not that alias
     _, afeats = align(query, alias)
     per_token = min(afeats["coverage_query"], afeats["coverage_alias"])
