@@ -272,47 +272,56 @@ def _name_starts(folded: Folded, variants: Variants) -> list[int] | None:
 
 def windows(tokens: list[Token], source: str, taken,  # noqa: ANN001  (decide.Taken)
             keep: Callable[[list[Token]], Container[tuple[int, int]]] | None = None) -> list[Window]:
-    """All windows over runs of adjacent name-like tokens, longest first within each run.
+    """All windows over runs of adjacent name-like tokens (:func:`runs`), longest first within each run
+    (:func:`run_windows`)."""
+    return [w for run in runs(tokens, source, taken) for w in run_windows(run, keep)]
 
-    A window never crosses punctuation other than hyphens/apostrophes, never overlaps ``taken`` spans, starts with
-    a name, particle or article and ends with a capitalised name token.  ``keep``: given a run, the ``(start,
-    size)`` of its windows worth making (the others are left out before they are made).
-    """
-    runs: list[list[Token]] = []
+
+def runs(tokens: list[Token], source: str, taken) -> list[list[Token]]:  # noqa: ANN001  (decide.Taken)
+    """Runs of adjacent name-like tokens: a run never crosses punctuation other than hyphens/apostrophes (a dot
+    between single capitals aside: U.N.) nor a paragraph break, and holds no token overlapping ``taken``."""
+    out: list[list[Token]] = []
     cur: list[Token] = []
     for tok in tokens:
         gap = source[cur[-1].end:tok.start] if cur else ""
         dotted = gap == "." and len(tok.folded) == 1 and len(cur[-1].folded) == 1 and tok.upper and cur[-1].upper
         if cur and not dotted and (not GAP_OK.fullmatch(gap) or gap.count("\n") > 1):
-            runs.append(cur)
+            out.append(cur)
             cur = []
         if taken.overlaps(tok.start, tok.end):
             if cur:
-                runs.append(cur)
+                out.append(cur)
             cur = []
             continue
         cur.append(tok)
     if cur:
-        runs.append(cur)
+        out.append(cur)
+    return out
+
+
+def run_windows(run: list[Token], keep: Callable[[list[Token]], Container[tuple[int, int]]] | None = None,
+                ) -> list[Window]:
+    """The windows of one run, longest first, then leftmost: each starts with a name, particle or article and
+    ends with a capitalised name token.  ``keep``: given the run, the ``(start, size)`` of its windows worth making
+    (the others are left out before they are made)."""
+    n = len(run)
+    if n == 1:  # most runs: one capitalised word
+        t = run[0]
+        if t.key.kind == "name" and t.cap and (keep is None or (0, 1) in keep(run)):
+            return [_new_window((t,), True)]
+        return []
+    if keep is None:
+        spans = [(i, size) for size in range(min(n, MAX_WINDOW), 0, -1) for i in range(n - size + 1)]
+    else:  # longest first, then leftmost
+        spans = sorted(keep(run), key=lambda w: (-w[1], w[0]))
     out: list[Window] = []
-    for run in runs:
-        n = len(run)
-        if n == 1:  # most runs: one capitalised word
-            t = run[0]
-            if t.key.kind == "name" and t.cap and (keep is None or (0, 1) in keep(run)):
-                out.append(_new_window((t,), True))
+    for i, size in spans:
+        last = run[i + size - 1]
+        if last.key.kind != "name" or not last.cap:
             continue
-        if keep is None:
-            spans = [(i, size) for size in range(min(n, MAX_WINDOW), 0, -1) for i in range(n - size + 1)]
-        else:  # longest first, then leftmost
-            spans = sorted(keep(run), key=lambda w: (-w[1], w[0]))
-        for i, size in spans:
-            last = run[i + size - 1]
-            if last.key.kind != "name" or not last.cap:
-                continue
-            if i > 0 and run[i - 1].key.kind == "article":
-                continue  # "al-X" is not "X": a window never drops the article before it
-            out.append(_new_window(tuple(run[i:i + size]), i == 0 or i + size == n))
+        if i > 0 and run[i - 1].key.kind == "article":
+            continue  # "al-X" is not "X": a window never drops the article before it
+        out.append(_new_window(tuple(run[i:i + size]), i == 0 or i + size == n))
     return out
 
 

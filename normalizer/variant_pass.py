@@ -6,7 +6,7 @@ carries the rule ``context:corroborated``) that never overlap what an earlier pa
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Callable, Container
 from dataclasses import replace
 
 from .context import window_key
@@ -15,7 +15,7 @@ from .names.abjad import Abjad
 from .names.index import VariantIndex
 from .names.keys import TokenKey, has_arabic
 from .names.score import cross_script_fit, pair_similarity, same_script, score_pair
-from .spans import MAX_WINDOW, Token, Window, edges_ok, windows
+from .spans import MAX_WINDOW, Token, Window, edges_ok, run_windows, runs
 from .tables import TableSet
 from .types import Candidate, Entity, Explanation, Mention, new_mention
 
@@ -56,14 +56,48 @@ def _weak(win: Window, alias_tokens: list, entity: Entity, abjad: Abjad) -> bool
 def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, int]], index: VariantIndex,
                      tables: TableSet, th: Thresholds, stopwords: frozenset[str], steps,  # noqa: ANN001
                      known_ids: set[str] | frozenset[str] = frozenset()) -> list[Mention]:
+    """Mentions of the windows of the name-like runs of ``tokens`` (see module doc), never overlapping ``taken``."""
     out: list[Mention] = []
     weak: list[Mention] = []
     taken = Taken(taken)
-    memo = index.memo("variant_windows")
     tokens = [t for t in tokens if index.may_match(t.key) or (t.upper and len(t.folded) == 1)]  # U.N.: dotted
+    keep = _keeper(index)
+    memo = index.memo("variant_runs")
+    for run in runs(tokens, source, taken):
+        # the same words decide the same way wherever they stand: news repeats its names (memo per index; a
+        # run with single capitals is read afresh: whether dots join them is not in its words)
+        sig = None if steps or any(t.upper and len(t.folded) == 1 for t in run) else (
+            stopwords, tuple((t.folded, t.key.text, t.key.key, t.key.lang, t.cap, t.upper) for t in run))
+        decided = memo.get(sig) if sig is not None else None
+        if decided is None:
+            decided = _decide_run(run, source, index, tables, th, stopwords, steps, keep)
+            if sig is not None:
+                memo[sig] = decided
+        else:  # the same decisions at this run's offsets
+            decided = [(i, size, _moved(m, source, run[i].start, run[i + size - 1].end), w)
+                       for i, size, m, w in decided]
+        for _, _, m, weak_match in decided:
+            if weak_match:
+                if m.id is not None:
+                    weak.append(m)
+                continue
+            out.append(m)
+            taken.add(m.start, m.end)
+    found = set(known_ids) | {m.id for m in out if m.id}
+    for m in weak:
+        if m.id in found and not taken.overlaps(m.start, m.end):
+            out.append(replace(m, explain=replace(m.explain, rules=m.explain.rules + ("context:corroborated",))
+                               if m.explain else None))
+            taken.add(m.start, m.end)
+    return out
+
+
+def _keeper(index: VariantIndex) -> Callable[[list[Token]], Container[tuple[int, int]]]:
+    """``run_windows``' ``keep``: the windows with some alias to read (:meth:`VariantIndex.keyed_windows`), and
+    runs of single capitals (dotted acronyms)."""
     by_key = index.by_key
 
-    def keep(run: list[Token]) -> Container[tuple[int, int]]:  # windows with some alias to read, dotted acronyms
+    def keep(run: list[Token]) -> Container[tuple[int, int]]:
         if len(run) == 1:  # most runs: one capitalised word, read as it is or with a case ending off
             k = run[0].key
             return _ONE if by_key.get(k.key) or any(by_key.get(s.key) for s in k.stems) else ()
@@ -79,19 +113,30 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
                 got.add((i, size))
         return got
 
-    for win in windows(tokens, source, taken, keep):
+    return keep
+
+
+def _decide_run(run: list[Token], source: str, index: VariantIndex, tables: TableSet, th: Thresholds,  # noqa: PLR0913
+                stopwords: frozenset[str], steps, keep) -> list[tuple[int, int, Mention, bool]]:  # noqa: ANN001
+    """The mentions one run makes, as ``(first token, tokens, mention, weak)``: its windows longest first, each
+    not overlapping a mention made before it (a weak one counts only if the document names its entity too)."""
+    decided: list[tuple[int, int, Mention, bool]] = []
+    at = {t.start: i for i, t in enumerate(run)}
+    taken = Taken()
+    memo = index.memo("variant_windows")
+    for win in run_windows(run, keep):
         if taken.overlaps(win.start, win.end):
             continue
         if not edges_ok(win, stopwords):
             continue
+        place = (at[win.start], len(win.tokens))
         if len(win.tokens) > 1 and all(t.upper and len(t.folded) == 1 for t in win.tokens) and all(
                 "." in source[a.end:b.start] for a, b in zip(win.tokens, win.tokens[1:], strict=False)):
             m = _dotted_acronym(win, source, index, tables, steps)  # U.N. = UN
             if m is not None:
-                out.append(m)
+                decided.append((*place, m, False))
                 taken.add(m.start, m.end)
             continue
-        # the same words decide the same way wherever they stand: news repeats its names (memo per index)
         sig = None if steps else tuple((t.folded, t.key.text, t.key.key, t.key.lang, t.cap, t.upper)
                                        for t in win.tokens)
         best = memo.get(sig, _UNSEEN) if sig is not None else _UNSEEN
@@ -100,25 +145,20 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
             if sig is not None:
                 memo[sig] = best
         elif best is not None:
-            m0, s, e = best[0], win.start, win.end
-            best = (new_mention(source[s:e], s, e, m0.id, m0.canonical, m0.type, m0.score, m0.method, m0.alias,
-                                m0.lang, m0.inflected, m0.ambiguous, m0.candidates, m0.explain), best[1])
+            best = (_moved(best[0], source, win.start, win.end), best[1])
         if best is None:
             continue
         m, weak_match = best
-        if weak_match:
-            if m.id is not None:
-                weak.append(m)
-            continue
-        out.append(m)
-        taken.add(m.start, m.end)
-    found = set(known_ids) | {m.id for m in out if m.id}
-    for m in weak:
-        if m.id in found and not taken.overlaps(m.start, m.end):
-            out.append(replace(m, explain=replace(m.explain, rules=m.explain.rules + ("context:corroborated",))
-                               if m.explain else None))
+        decided.append((*place, m, weak_match))
+        if not weak_match:
             taken.add(m.start, m.end)
-    return out
+    return decided
+
+
+def _moved(m: Mention, source: str, start: int, end: int) -> Mention:
+    """A remembered mention at other offsets of the text (the same words)."""
+    return new_mention(source[start:end], start, end, m.id, m.canonical, m.type, m.score, m.method, m.alias, m.lang,
+                       m.inflected, m.ambiguous, m.candidates, m.explain)
 
 
 _UNSEEN = object()
