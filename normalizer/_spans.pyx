@@ -9,8 +9,13 @@ an astral capital: every word is then read there).  ``tests/test_exact_identity.
 pipeline's ``explain=True`` output on both paths.
 """
 
+from cpython.object cimport PyObject, PyTypeObject
 from cpython.unicode cimport PyUnicode_DATA, PyUnicode_GET_LENGTH, PyUnicode_KIND, PyUnicode_READ
 from libc.stdlib cimport free, malloc
+
+cdef extern from "_slots.h":
+    object nz_slots_new(PyTypeObject* tp, Py_ssize_t n, const Py_ssize_t* offs, PyObject** vals)
+    Py_ssize_t nz_slots_offset(PyObject* d)
 
 cdef extern from "Python.h":
     bint Py_UNICODE_ISUPPER(Py_UCS4 ch)
@@ -49,23 +54,66 @@ cdef inline Py_ssize_t _orig(const Py_ssize_t* fpos, const Py_ssize_t* opos, Py_
     return opos[k] + (i - fpos[k]) if k >= 0 else i
 
 
+cdef bint _slot_offsets(object cls, tuple fields, Py_ssize_t* out) except -1:
+    """The slot offsets of ``fields`` in a slotted class without instance dict (False if it is not one)."""
+    cdef Py_ssize_t i, off
+    if not isinstance(cls, type) or getattr(cls, "__dictoffset__", 0) or set(getattr(cls, "__slots__", ())) != set(fields):
+        return False
+    for i, name in enumerate(fields):
+        d = cls.__dict__.get(name)
+        off = -1 if d is None else nz_slots_offset(<PyObject*>d)
+        if off < 0:
+            return False
+        out[i] = off
+    return True
+
+
 cdef class Tokenizer:
     """The constants of one :class:`~normalizer.names.keys.Variants` (particles, articles) and the token maker."""
 
     cdef frozenset specials, articles, free_articles
     cdef Py_ssize_t longest
-    cdef object token_of_raw, make
+    cdef object token_of_raw, make, cls
+    cdef dict keys  # lang -> {raw word -> its TokenKey}: token_of_raw's answers, looked up without a call
+    cdef Py_ssize_t offs[6]
+    cdef bint direct
     cdef public bint usable
 
-    def __init__(self, specials, articles, free_articles, token_of_raw, make):
+    def __init__(self, specials, articles, free_articles, token_of_raw, make, cls=None, fields=()):
         """``specials``: folded particles and articles (words that start a token in lower case too);
-        ``token_of_raw(raw, lang)``: a word's TokenKey; ``make(start, end, key, cap, upper, folded)``: a Token."""
+        ``token_of_raw(raw, lang)``: a word's TokenKey; ``make(start, end, key, cap, upper, folded)``: a Token;
+        ``cls``, ``fields``: the Token class and its six slots in that order (set directly when it is a slotted
+        class without instance dict; else ``make`` is called)."""
         self.specials, self.articles = frozenset(specials), frozenset(articles)
         self.free_articles = frozenset(free_articles)
         self.longest = max((len(w) for w in self.specials), default=0)
-        self.token_of_raw, self.make = token_of_raw, make
+        self.token_of_raw, self.make, self.cls = token_of_raw, make, cls
+        self.keys = {}
+        self.direct = cls is not None and len(fields) == 6 and _slot_offsets(cls, tuple(fields), self.offs)
         # a special word with a space (or none at all) is not what the word-at-a-time test below reads
         self.usable = all(w and not any(c.isspace() for c in w) for w in self.specials)
+
+    cdef object _token(self, Py_ssize_t s, Py_ssize_t e, str raw, object lang, bint cap, str f):
+        cdef PyObject* vals[6]
+        cdef object start, end, upper, ocap
+        words = self.keys.get(lang)
+        if words is None:
+            words = self.keys[lang] = {}
+        key = (<dict>words).get(raw)
+        if key is None:
+            if len(<dict>words) >= 100_000:
+                (<dict>words).clear()
+            key = (<dict>words)[raw] = self.token_of_raw(raw, lang)
+        start, end, upper, ocap = s, e, raw.isupper(), True if cap else False
+        if not self.direct:
+            return self.make(start, end, key, ocap, upper, f)
+        vals[0] = <PyObject*>start
+        vals[1] = <PyObject*>end
+        vals[2] = <PyObject*>key
+        vals[3] = <PyObject*>ocap
+        vals[4] = <PyObject*>upper
+        vals[5] = <PyObject*>f
+        return nz_slots_new(<PyTypeObject*>self.cls, 6, self.offs, vals)
 
     def tokens(self, str source, str text, object fpos, object opos, object skip, object lang):
         """``spans.tokenize``'s tokens, or None where the reference must read every word."""
@@ -166,7 +214,7 @@ cdef class Tokenizer:
                 if f in self.articles and f not in self.free_articles and e < n \
                         and PyUnicode_READ(sk, sd, e) not in (0x2D, 0x2010, 0x2011, 0x2013):
                     continue  # "en", "as", "es": a word, not an article, unless hyphenated (ad-Dawla)
-                out.append(self.make(s, e, self.token_of_raw(raw, lang), cap, raw.isupper(), f))
+                out.append(self._token(s, e, raw, lang, cap, f))
             return out
         finally:
             free(start)

@@ -109,7 +109,8 @@ def tokenize(folded: Folded, variants: Variants, lang: str | None = None,
 def _kernel(variants: Variants):  # noqa: ANN202
     """The compiled tokenizer for these variants' particles and articles."""
     return compiled.spans.Tokenizer(frozenset(variants.particles) | variants.articles, variants.articles,
-                                    variants.free_articles, variants.token_of_raw, _new_token)
+                                    variants.free_articles, variants.token_of_raw, _new_token, Token,
+                                    ("start", "end", "key", "cap", "upper", "folded"))
 
 
 def _token_maker():  # noqa: ANN202

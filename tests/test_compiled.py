@@ -171,10 +171,15 @@ token_pieces = st.lists(st.tuples(st.sampled_from(TOKEN_WORDS), st.sampled_from(
 
 
 def _tokens(text: str, lang: str | None, skip: list[tuple[int, int]]) -> list:
-    from normalizer.spans import tokenize
+    from normalizer.spans import Token, tokenize
 
-    return [(t.start, t.end, t.key, t.cap, t.upper, t.folded)
-            for t in tokenize(FOLDER.fold(text), _VARIANTS, lang, skip)]
+    out = []
+    for t in tokenize(FOLDER.fold(text), _VARIANTS, lang, skip):
+        fields = (t.start, t.end, t.key, t.cap, t.upper, t.folded)
+        again = Token(*fields)  # the compiled path sets the slots itself: a real Token all the same
+        assert type(t) is Token and t == again and hash(t) == hash(again) and repr(t) == repr(again)
+        out.append(fields)
+    return out
 
 
 _VARIANTS = Normalizer(variants=False, fuzzy=False, context=False).variants
