@@ -14,8 +14,8 @@ from cpython.unicode cimport PyUnicode_DATA, PyUnicode_GET_LENGTH, PyUnicode_KIN
 from libc.stdlib cimport free, malloc
 
 cdef extern from "_slots.h":
-    object nz_slots_new(PyTypeObject* tp, Py_ssize_t n, const Py_ssize_t* offs, PyObject** vals)
-    Py_ssize_t nz_slots_offset(PyObject* d)
+    object nz_new_slotted(PyTypeObject* tp, Py_ssize_t n, const Py_ssize_t* offs, PyObject** vals)
+    int nz_slot_offsets(object cls, object fields, Py_ssize_t* out) except -1
 
 cdef extern from "Python.h":
     bint Py_UNICODE_ISUPPER(Py_UCS4 ch)
@@ -54,20 +54,6 @@ cdef inline Py_ssize_t _orig(const Py_ssize_t* fpos, const Py_ssize_t* opos, Py_
     return opos[k] + (i - fpos[k]) if k >= 0 else i
 
 
-cdef bint _slot_offsets(object cls, tuple fields, Py_ssize_t* out) except -1:
-    """The slot offsets of ``fields`` in a slotted class without instance dict (False if it is not one)."""
-    cdef Py_ssize_t i, off
-    if not isinstance(cls, type) or getattr(cls, "__dictoffset__", 0) or set(getattr(cls, "__slots__", ())) != set(fields):
-        return False
-    for i, name in enumerate(fields):
-        d = cls.__dict__.get(name)
-        off = -1 if d is None else nz_slots_offset(<PyObject*>d)
-        if off < 0:
-            return False
-        out[i] = off
-    return True
-
-
 cdef class Tokenizer:
     """The constants of one :class:`~normalizer.names.keys.Variants` (particles, articles) and the token maker."""
 
@@ -76,7 +62,7 @@ cdef class Tokenizer:
     cdef object token_of_raw, make, cls
     cdef dict keys  # lang -> {raw word -> its TokenKey}: token_of_raw's answers, looked up without a call
     cdef Py_ssize_t offs[6]
-    cdef bint direct
+    cdef readonly bint direct  # Token slots set directly (else make() is called)
     cdef public bint usable
 
     def __init__(self, specials, articles, free_articles, token_of_raw, make, cls=None, fields=()):
@@ -89,7 +75,7 @@ cdef class Tokenizer:
         self.longest = max((len(w) for w in self.specials), default=0)
         self.token_of_raw, self.make, self.cls = token_of_raw, make, cls
         self.keys = {}
-        self.direct = cls is not None and len(fields) == 6 and _slot_offsets(cls, tuple(fields), self.offs)
+        self.direct = cls is not None and len(fields) == 6 and nz_slot_offsets(cls, tuple(fields), self.offs) == 1
         # a special word with a space (or none at all) is not what the word-at-a-time test below reads
         self.usable = all(w and not any(c.isspace() for c in w) for w in self.specials)
 
@@ -113,7 +99,7 @@ cdef class Tokenizer:
         vals[3] = <PyObject*>ocap
         vals[4] = <PyObject*>upper
         vals[5] = <PyObject*>f
-        return nz_slots_new(<PyTypeObject*>self.cls, 6, self.offs, vals)
+        return nz_new_slotted(<PyTypeObject*>self.cls, 6, self.offs, vals)
 
     def tokens(self, str source, str text, object fpos, object opos, object skip, object lang):
         """``spans.tokenize``'s tokens, or None where the reference must read every word."""
