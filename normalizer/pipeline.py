@@ -198,6 +198,7 @@ class Normalizer:
         _ = self.variants.common_words, self.stopwords
         if self.use_variants or self.use_fuzzy or self.use_context:
             _ = self.variant_index, self.fuzzy_index
+            import numpy.ma  # noqa: F401  (numpy's unique() imports it on first use: ~0.1 s in a first fuzzy guess)
         for text, lang in _WARM_TEXTS:
             self.normalize(text, lang)
             self.normalize(text, lang, explain=True)
