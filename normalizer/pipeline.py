@@ -19,7 +19,8 @@ from .matcher import AliasMatcher
 from .names.fuzzy_index import FuzzyIndex, index_for
 from .names.index import VariantIndex
 from .names.keys import Variants, default_variants, derive_acronyms
-from .spans import Stopwords, tokenize
+from .spans import tokenize
+from .stopwords import Stopwords
 from .tables import Problem, TableError, TableSet, bundled_dir, load_tables
 from .types import Alias, Candidate, Entity, Result
 from .variant_pass import variant_mentions

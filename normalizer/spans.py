@@ -13,13 +13,11 @@ import re
 from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
-import yaml
 
 from . import compiled
-from .fold import DATA_DIR, Folded
+from .fold import Folded
 from .names.keys import TokenKey, Variants
 from .types import _setters
 
@@ -59,32 +57,6 @@ class Window:
     @property
     def name_tokens(self) -> int:
         return sum(t.key.kind == "name" for t in self.tokens)
-
-
-class Stopwords:
-    """Function words and demonyms by language (``data/stopwords.yaml``), folded: :meth:`for_lang` gives the set a
-    text is read with: its language's and those of the other scripts (an Arabic, Greek or Russian word never
-    collides with a Latin one), or every language's when the text's is unknown. French *syrien* (Syrian) is a
-    stopword of French texts, not of German ones, where *Syrien* is Syria."""
-
-    OTHER_SCRIPTS = ("ar", "el", "ru")
-
-    def __init__(self, fold_key, path: Path | None = None) -> None:  # noqa: ANN001
-        data = yaml.safe_load((path or DATA_DIR / "stopwords.yaml").read_text(encoding="utf-8"))
-        self.by_lang = {lang: frozenset(fold_key(w) for w in words) for lang, words in data.items()}
-        self.all = frozenset().union(*self.by_lang.values())
-        self._memo: dict[str | None, frozenset[str]] = {}
-
-    def for_lang(self, lang: str | None) -> frozenset[str]:
-        got = self._memo.get(lang)
-        if got is None:
-            if lang in self.by_lang:
-                got = self.by_lang[lang].union(*(self.by_lang.get(o, frozenset()) for o in self.OTHER_SCRIPTS))
-            else:
-                got = self.all
-            self._memo[lang] = got
-        return got
-
 
 
 def tokenize(folded: Folded, variants: Variants, lang: str | None = None,
