@@ -125,11 +125,11 @@ class Normalizer:
         if self.use_variants or self.use_fuzzy or self.use_context:
             tokens = tokenize(folded, self.variants, lang, [(m.start, m.end) for m in mentions])
             stop = self.stopwords.for_lang(lang)
-            if self.use_variants:
+            if self.use_variants and tokens:
                 taken = [(m.start, m.end) for m in mentions]
                 mentions += variant_mentions(tokens, text, taken, self.variant_index, self.tables, self.thresholds,
                                              stop, steps, {m.id for m in mentions if m.id})
-            if self.use_fuzzy:
+            if self.use_fuzzy and tokens:
                 taken = [(m.start, m.end) for m in mentions]
                 mentions += fuzzy_mentions(tokens, text, taken, self.variant_index, self.tables, self.thresholds,
                                            stop, steps)
