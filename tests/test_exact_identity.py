@@ -169,6 +169,23 @@ def test_default_pipeline_same_on_both_paths(name: str, monkeypatch) -> None:  #
     assert not changed, f"{name}: compiled and Python paths differ in documents {changed[:20]}"
 
 
+@pytest.mark.parametrize("name", ["dev:bundled", "dev-beat2:user", "gen-1k"])
+def test_remembered_decisions_are_the_fresh_ones(name: str) -> None:
+    """The name passes remember their decisions (per window, per run of words) and replay them where the same
+    words stand again; ``explain=True`` decides afresh.  Both give the same mentions for every document, read
+    in one order and then in the other (so each is met both before and after the others)."""
+    from dataclasses import replace
+
+    if not name.startswith("gen-") and not (SHARED / name.split(":")[0] / "texts.jsonl").exists():
+        pytest.skip("dev set not present")
+    n = _default_normalizer(name)
+    texts = list(corpus_texts(name))
+    for text, lang in texts + texts[::-1]:
+        remembered = [replace(m, explain=None) for m in n.normalize(text, lang).mentions]
+        fresh = [replace(m, explain=None) for m in n.normalize(text, lang, explain=True).mentions]
+        assert remembered == fresh, text[:200]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--write", action="store_true", help="store the current output's digests")
