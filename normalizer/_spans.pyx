@@ -208,3 +208,60 @@ cdef class Tokenizer:
             free(op_a)
             free(ts)
             free(te)
+
+
+cdef inline bint _gap_char(Py_UCS4 c) noexcept:
+    """A character that may stand between two words of one name (spans.GAP_OK)."""
+    return (Py_UNICODE_ISSPACE(c) or c == 0x2D or c == 0x2010 or c == 0x2011 or c == 0x2013 or c == 0x27
+            or c == 0x2019 or c == 0x2BC or c == 0x60)
+
+
+def runs(list tokens, str source, bytearray occupied):
+    """``spans.runs`` with the gaps and the taken positions (``Taken.occupancy``) read in C."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(source), nocc = len(occupied), a, b, p, s, e, nl
+    cdef int sk = PyUnicode_KIND(source)
+    cdef void* sd = PyUnicode_DATA(source)
+    cdef unsigned char* occ = occupied
+    cdef Py_UCS4 c
+    cdef bint ok, taken
+    out = []
+    cur = []
+    for tok in tokens:
+        s, e = tok.start, tok.end
+        if cur:
+            prev = cur[len(cur) - 1]  # (no wraparound in this module)
+            a, b = prev.end, s
+            ok, nl = True, 0
+            p = a
+            while p < b and p < n:
+                c = PyUnicode_READ(sk, sd, p)
+                if c == 10:
+                    nl += 1
+                if not _gap_char(c):
+                    ok = False
+                    break
+                p += 1
+            if (not ok or nl > 1) and not (  # U.N.: a dot between single capitals keeps the run
+                    b == a + 1 and PyUnicode_READ(sk, sd, a) == 0x2E and len(tok.folded) == 1
+                    and len(prev.folded) == 1 and tok.upper and prev.upper):
+                out.append(cur)
+                cur = []
+        if e <= s:
+            taken = 0 <= s < nocc and occ[s] == 1
+        else:
+            taken = False
+            p = s if s > 0 else 0
+            while p < e and p < nocc:
+                if occ[p] == 1:
+                    taken = True
+                    break
+                p += 1
+        if taken:
+            if cur:
+                out.append(cur)
+            cur = []
+            continue
+        cur.append(tok)
+    if cur:
+        out.append(cur)
+    return out

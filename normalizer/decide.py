@@ -81,6 +81,11 @@ class Taken:
                 s = 0
             occ[s:e] = b"\x01" * (e - s)
 
+    @property
+    def occupancy(self) -> bytearray:
+        """The map itself: 1 at each position a span covers (read-only use: the compiled ``spans.runs``)."""
+        return self._occupied
+
     def overlaps(self, start: int, end: int) -> bool:
         """Does ``[start, end)`` share a position with a span (an empty span: does one cover ``start``)?"""
         occ = self._occupied

@@ -253,6 +253,8 @@ def windows(tokens: list[Token], source: str, taken,  # noqa: ANN001  (decide.Ta
 def runs(tokens: list[Token], source: str, taken) -> list[list[Token]]:  # noqa: ANN001  (decide.Taken)
     """Runs of adjacent name-like tokens: a run never crosses punctuation other than hyphens/apostrophes (a dot
     between single capitals aside: U.N.) nor a paragraph break, and holds no token overlapping ``taken``."""
+    if compiled.USE:  # normalizer/_spans.pyx: the same in C
+        return compiled.spans.runs(tokens, source, taken.occupancy)
     out: list[list[Token]] = []
     cur: list[Token] = []
     for tok in tokens:

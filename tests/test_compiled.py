@@ -201,3 +201,20 @@ def test_tokenizer_same_as_reference(parts: list, lang: str | None, cuts: list[i
     assert fast == slow
     for start, end, *_ in fast:
         assert 0 <= start < end <= len(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(token_pieces, st.sampled_from([None, "en", "ar"]), st.lists(st.integers(0, 80), max_size=6))
+def test_runs_same_as_reference(parts: list, lang: str | None, cuts: list[int]) -> None:
+    """normalizer/_spans.pyx's runs (gaps, paragraph breaks, dotted capitals, taken positions read in C) are
+    spans.runs' Python ones, token for token, with taken spans or none."""
+    from normalizer.decide import Taken
+    from normalizer.spans import runs, tokenize
+
+    text = "".join(w + s for w, s in parts)
+    tokens = tokenize(FOLDER.fold(text), _VARIANTS, lang)
+    cuts = sorted(min(c, len(text) + 3) for c in cuts)
+    taken = Taken(list(zip(cuts[::2], cuts[1::2], strict=False)))
+    fast, slow = _both(lambda: runs(tokens, text, taken))
+    assert fast == slow
+    assert [t for r in fast for t in r] == [t for t in tokens if not taken.overlaps(t.start, t.end)]
