@@ -9,7 +9,7 @@ from .context import window_key
 from .decide import Taken, Thresholds, pick
 from .names.index import VariantIndex
 from .names.score import fuzzy_score
-from .spans import GAP_OK, Token, edges_ok, windows
+from .spans import GAP_OK, Token, edges_ok, runs, windows
 from .tables import TableSet
 from .types import Candidate, Explanation, Mention
 
@@ -33,8 +33,7 @@ def fuzzy_mentions(tokens: list[Token], source: str, taken: list[tuple[int, int]
     but one are scored (romanised edit similarity, whole and per token).  Single words never match fuzzily."""
     out: list[Mention] = []
     taken_set = Taken(taken)
-    overlaps = taken_set.overlaps
-    free = [t for t in tokens if not overlaps(t.start, t.end)]  # particles and articles join runs
+    free = [t for run in runs(tokens, source, taken_set) for t in run]  # particles and articles join runs
     names_at = [t for t in free if t.cap and t.key.kind == "name"]
     if len(names_at) < 2:
         return out
@@ -54,8 +53,8 @@ def fuzzy_mentions(tokens: list[Token], source: str, taken: list[tuple[int, int]
             starts.add(w)
     if not starts:
         return out
-    runs = [r for r in _runs(free, source) if len(r) > 1 and any(t.key.text in starts for t in r)]
-    words = list(dict.fromkeys(t.key.text for r in runs for t in r if t.cap and t.key.kind == "name"))
+    near_runs = [r for r in _runs(free, source) if len(r) > 1 and any(t.key.text in starts for t in r)]
+    words = list(dict.fromkeys(t.key.text for r in near_runs for t in r if t.cap and t.key.kind == "name"))
     todo = [w for w in words if w not in memo]
     if todo:
         memo.update(zip(todo, tindex.near(todo, [index.variants.token(w).key for w in todo]), strict=True))
@@ -63,7 +62,7 @@ def fuzzy_mentions(tokens: list[Token], source: str, taken: list[tuple[int, int]
     starts = {w for w in starts if near.get(w)}
     if not starts:
         return out
-    in_runs = [t for r in runs if any(t.key.text in starts for t in r) for t in r]  # windows only there
+    in_runs = [t for r in near_runs if any(t.key.text in starts for t in r) for t in r]  # windows only there
     decided = index.memo("fuzzy_windows")
     for win in windows(in_runs, source, taken_set):
         if not win.at_edge:
