@@ -216,8 +216,9 @@ cdef inline bint _gap_char(Py_UCS4 c) noexcept:
             or c == 0x2019 or c == 0x2BC or c == 0x60)
 
 
-def runs(list tokens, str source, bytearray occupied):
-    """``spans.runs`` with the gaps and the taken positions (``Taken.occupancy``) read in C."""
+def runs(list tokens, str source, bytearray occupied, bint strict=True):
+    """``spans.runs`` with the gaps and the taken positions (``Taken.occupancy``) read in C; ``strict=False``:
+    ``fuzzy_pass._runs`` (tokens only spaces, hyphens or apostrophes apart: no paragraph or dot rule)."""
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(source), nocc = len(occupied), a, b, p, s, e, nl
     cdef int sk = PyUnicode_KIND(source)
     cdef void* sd = PyUnicode_DATA(source)
@@ -241,7 +242,11 @@ def runs(list tokens, str source, bytearray occupied):
                     ok = False
                     break
                 p += 1
-            if (not ok or nl > 1) and not (  # U.N.: a dot between single capitals keeps the run
+            if not strict:
+                if not ok:
+                    out.append(cur)
+                    cur = []
+            elif (not ok or nl > 1) and not (  # U.N.: a dot between single capitals keeps the run
                     b == a + 1 and PyUnicode_READ(sk, sd, a) == 0x2E and len(tok.folded) == 1
                     and len(prev.folded) == 1 and tok.upper and prev.upper):
                 out.append(cur)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import compiled
 from .context import window_key
 from .decide import Taken, Thresholds, pick
 from .names.index import VariantIndex
@@ -87,8 +88,13 @@ def fuzzy_mentions(tokens: list[Token], source: str, taken: list[tuple[int, int]
     return out
 
 
+_NOTHING_TAKEN = bytearray()
+
+
 def _runs(tokens: list[Token], source: str) -> list[list[Token]]:
     """Runs of adjacent tokens (only spaces, hyphens or apostrophes between them)."""
+    if compiled.USE:  # normalizer/_spans.pyx: the same in C
+        return compiled.spans.runs(tokens, source, _NOTHING_TAKEN, False)
     runs: list[list[Token]] = []
     for t in tokens:
         if runs and GAP_OK.fullmatch(source, runs[-1][-1].end, t.start):

@@ -218,3 +218,7 @@ def test_runs_same_as_reference(parts: list, lang: str | None, cuts: list[int]) 
     fast, slow = _both(lambda: runs(tokens, text, taken))
     assert fast == slow
     assert [t for r in fast for t in r] == [t for t in tokens if not taken.overlaps(t.start, t.end)]
+    from normalizer.fuzzy_pass import _runs  # the fuzzy pass's looser runs: gaps only
+
+    fast, slow = _both(lambda: _runs(tokens, text))
+    assert fast == slow and [t for r in fast for t in r] == tokens
