@@ -21,6 +21,7 @@ from .types import Explanation, Mention
 
 SCORE_LOCAL_ALIAS = 0.85
 _LEAD = re.compile(r"[\s,(]*")  # what the phrase after a name may follow it with (after_re's start)
+_DEFAULT = str(DATA_DIR / "local_alias.yaml")
 _OPEN, _CLOSE = "\"“”‘’'«»„", "\"“”‘’'«»"
 _NAME_WORD = r"(?:[A-ZÀ-ÖØ-ÞĞİŞ][\w'’.-]*|(?:al|el|ul|bin|ibn|abu|ebu|abou|de|du|von)(?=[\s-]))"
 
@@ -46,7 +47,7 @@ def _phrase(p: str) -> str:
 
 def local_alias_mentions(mentions: list[Mention], source: str, steps, *, path: Path | None = None) -> list[Mention]:  # noqa: ANN001
     """``mentions`` plus the mentions of the names the document ties to them (see module doc)."""
-    after_re, before_re, before_last, after_first = _patterns(str(path or DATA_DIR / "local_alias.yaml"))
+    after_re, before_re, before_last, after_first = _patterns(_DEFAULT if path is None else str(path))
     found: dict[str, Mention] = {}  # alias text -> the mention it names
     for m in mentions:
         if m.id is None:
@@ -56,7 +57,7 @@ def local_alias_mentions(mentions: list[Mention], source: str, steps, *, path: P
             got = after_re.match(source, m.end)
             if got is not None:
                 _collect(got, m, found)
-        head = source[max(0, m.start - 120):m.start]
+        head = source[m.start - 120 if m.start > 120 else 0:m.start]
         last = head.rstrip().rsplit(None, 1)
         if not last or last[-1] not in before_last:  # the phrase ends just before the mention (a cheap test first)
             continue
