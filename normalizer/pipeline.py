@@ -19,6 +19,7 @@ from .matcher import AliasMatcher
 from .names.fuzzy_index import FuzzyIndex, index_for
 from .names.index import VariantIndex
 from .names.keys import Variants, default_variants, derive_acronyms
+from .search import EntitySearch
 from .spans import tokenize
 from .stopwords import Stopwords
 from .tables import Problem, TableError, TableSet, bundled_dir, load_tables
@@ -64,6 +65,7 @@ class Normalizer:
         self._index: VariantIndex | None = None
         self._stopwords: Stopwords | None = None
         self._fuzzy_index: FuzzyIndex | None = None
+        self._search: EntitySearch | None = None
 
     @property
     def variants(self) -> Variants:
@@ -175,21 +177,9 @@ class Normalizer:
 
     def search_entities(self, query: str, *, limit: int = 20) -> list[Entity]:
         """Entities whose name or an alias starts with (or contains) ``query`` after folding; best first."""
-        key = self.folder.fold_key(query)
-        if not key:
-            return []
-        scored: list[tuple[int, str, Entity]] = []
-        for ent in self.tables.entities.values():
-            best = None
-            for a in ent.aliases:
-                k = self.folder.fold_key(a.text)
-                rank = 0 if k == key else 1 if k.startswith(key) else 2 if key in k else None
-                if rank is not None and (best is None or rank < best):
-                    best = rank
-            if best is not None:
-                scored.append((best, ent.name, ent))
-        scored.sort(key=lambda t: (t[0], t[1]))
-        return [e for _, _, e in scored[:limit]]
+        if self._search is None:
+            self._search = EntitySearch(self.tables, self.folder.fold_key)
+        return self._search.search(self.folder.fold_key(query), limit)
 
     # -------------------------------------------------------------------------------------------- warm-up
     def warm(self) -> Normalizer:
@@ -204,6 +194,7 @@ class Normalizer:
             self.normalize(text, lang)
             self.normalize(text, lang, explain=True)
         self.resolve("Islamik Devlet")
+        self.search_entities("isla")
         return self
 
     # ---------------------------------------------------------------------------------------------- pickling

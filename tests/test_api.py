@@ -378,7 +378,7 @@ def _forbid_lazy_builds(monkeypatch: pytest.MonkeyPatch) -> None:
     def built_on_first_use(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("an index was built on first use, inside a request")
 
-    for name in ("VariantIndex", "index_for", "Stopwords", "default_variants"):
+    for name in ("VariantIndex", "index_for", "Stopwords", "default_variants", "EntitySearch"):
         monkeypatch.setattr(f"normalizer.pipeline.{name}", built_on_first_use)
     monkeypatch.setattr("gzip.open", built_on_first_use)  # the common-words list (a gzip file)
 
@@ -388,7 +388,12 @@ WARM_PROBES = [  # every pass, every script, explain, resolve
     ("/normalize", {"text": "Islamik Stat und Syrien; Ισλαμικό Κράτος; داعش في سوريا; Исламское государство"}),
     ("/normalize/batch", {"items": [{"id": 1, "text": "Deash and the Turkish MIT"}]}),
     ("/resolve", {"name": "Islamik Devlet"}),
+    ("/entities", {"q": "Dae"}),  # a GET (suggestions): the entity search is built before serving too
 ]
+
+
+def _probe(c: Any, path: str, body: dict) -> Any:  # noqa: ANN401
+    return c.get(path, params=body) if path == "/entities" else c.post(path, json=body)
 
 
 def test_the_app_serves_a_warm_normalizer_and_reload_warms_before_the_swap(
@@ -404,14 +409,14 @@ def test_the_app_serves_a_warm_normalizer_and_reload_warms_before_the_swap(
         with monkeypatch.context() as m:
             _forbid_lazy_builds(m)
             for path, body in WARM_PROBES:
-                assert c.post(path, json=body).status_code == 200, (path, c.post(path, json=body).text)
+                assert _probe(c, path, body).status_code == 200, (path, _probe(c, path, body).text)
         table.write_text(table.read_text(encoding="utf-8") + NEW_ENTITY, encoding="utf-8")
         reloaded = c.post("/admin/reload")
         assert reloaded.status_code == 200 and reloaded.json()["changed"]
         with monkeypatch.context() as m:
             _forbid_lazy_builds(m)
             for path, body in WARM_PROBES:
-                r = c.post(path, json=body)
+                r = _probe(c, path, body)
                 assert r.status_code == 200 and r.headers["x-table-version"] == reloaded.json()["version"]
             assert c.post("/normalize", json={"text": "Example Brigade"}).json()["mentions"][0]["id"] == (
                 "org:new-group"
