@@ -23,8 +23,8 @@ from cpython.unicode cimport (
     PyUnicode_READ,
     PyUnicode_Substring,
 )
-from libc.stdlib cimport free, malloc
-from libc.string cimport memchr
+from libc.stdlib cimport calloc, free, malloc, qsort
+from libc.string cimport memchr, memset
 
 cdef extern from *:
     """
@@ -780,11 +780,26 @@ cdef class MentionMaker:
 
     def mentions(self, list hits, str source, lang, fold_steps):
         """``[mention_from_hit(h, source, lang=lang, fold_steps=fold_steps) for h in hits]``"""
+        cdef int flags = 0
+        return self._make(hits, source, lang, fold_steps, None, &flags)
+
+    def core(self, list hits, str source, lang, fold_steps, borrowed):
+        """``decide.core_mentions``: the mentions of ``select_hits(hits)`` and two flags, ``(mentions, inflected,
+        borrowed)``: False when no mention can be an inflected form (``restore_inflected`` would change nothing)
+        or when none is a borrowed name (``borrowed``: entity id -> the texts of its borrowed aliases; None: not
+        known, True)."""
+        cdef int flags = 0
+        cdef list out = self._make(_select(hits), source, lang, fold_steps, borrowed, &flags)
+        return out, bool(flags & 1), bool(flags & 2) or borrowed is None
+
+    cdef list _make(self, list hits, str source, lang, fold_steps, dict borrowed, int* flags):
+        """The mentions of ``hits``; ``flags``: 1 when one may be an inflected form (a derived alias outside ASCII
+        was chosen), 2 when one names an entity with one of its borrowed aliases (see :meth:`core`)."""
         cdef list out = []
         cdef tuple hit, rows, a, info, sc
         cdef Py_ssize_t start, end, i, nrows
         cdef str span, eid
-        cdef object explain, inflected, ostart, oend
+        cdef object explain, inflected, ostart, oend, names
         for h in hits:
             hit = <tuple>h
             ostart = hit[0]
@@ -807,10 +822,106 @@ cdef class MentionMaker:
                     i = -1
                 if i >= 0:
                     out.append(self._decide(span, ostart, oend, rows, inflected, lang, explain))
+                    for i in range(nrows):  # any of the rows may be the mention's (or a candidate's) alias
+                        _flag(<tuple>rows[i], borrowed, flags)
                     continue
                 a = self._best(rows, span, lang)
             info = <tuple>a[4]
             sc = self._score(a, span, inflected)
+            _flag(a, borrowed, flags)
             out.append(self._mention(span, ostart, oend, info[0], info[1], info[2], sc[0], sc[1], a[0], a[2],
                                      inflected, FALSE, EMPTY, explain))
         return out
+
+
+cdef inline void _flag(tuple a, dict borrowed, int* flags):
+    """``_make``'s flags for a mention with alias row ``a``: a derived alias outside ASCII (an inflected form
+    matches as one: ``restore_inflected``) and a borrowed name (``borrowed_checks``)."""
+    cdef object names
+    if a[3] and not (<str>a[0]).isascii():
+        flags[0] |= 1
+    if borrowed is not None:
+        names = borrowed.get((<tuple>a[4])[0])
+        if names is not None and a[0] in names:
+            flags[0] |= 2
+
+
+# ------------------------------------------------------------------------------------------- hit selection
+cdef struct HitPos:
+    Py_ssize_t start
+    Py_ssize_t end
+    Py_ssize_t idx
+
+
+cdef int _by_start(const void* x, const void* y) noexcept nogil:
+    cdef const HitPos* a = <const HitPos*>x
+    cdef const HitPos* b = <const HitPos*>y
+    if a.start != b.start:
+        return -1 if a.start < b.start else 1
+    return -1 if a.idx < b.idx else (1 if a.idx > b.idx else 0)
+
+
+cdef int _by_preference(const void* x, const void* y) noexcept nogil:
+    """Longest first, then leftmost, then in the list's order (``sorted`` is stable)."""
+    cdef const HitPos* a = <const HitPos*>x
+    cdef const HitPos* b = <const HitPos*>y
+    cdef Py_ssize_t la = a.end - a.start, lb = b.end - b.start
+    if la != lb:
+        return -1 if la > lb else 1
+    return _by_start(x, y)
+
+
+cdef list _select(list hits):
+    """``decide.select_hits``: the hits in start order when they are disjoint, else ``non_overlapping(hits,
+    key=lambda h: (-(h.end - h.start), h.start))`` (longest first, then leftmost; an occupancy map of positions)."""
+    cdef Py_ssize_t n = PyList_GET_SIZE(hits), i, j, c = 0, last = -1, top = 0, s, e
+    cdef bint disjoint = True
+    cdef tuple t
+    cdef HitPos* pos
+    cdef HitPos* chosen
+    cdef unsigned char* occ
+    if n == 0:
+        return hits
+    pos = <HitPos*>malloc(2 * n * sizeof(HitPos))
+    if pos == NULL:
+        raise MemoryError()
+    chosen = pos + n
+    try:
+        for i in range(n):
+            t = <tuple>PyList_GET_ITEM(hits, i)
+            pos[i].start = t[0]
+            pos[i].end = t[1]
+            pos[i].idx = i
+            if pos[i].end > top:
+                top = pos[i].end
+        if n > 1:
+            qsort(pos, n, sizeof(HitPos), _by_start)
+        for i in range(n):
+            if pos[i].start < last or pos[i].end <= pos[i].start:
+                disjoint = False
+                break
+            last = pos[i].end
+        if not disjoint:
+            qsort(pos, n, sizeof(HitPos), _by_preference)
+            occ = <unsigned char*>calloc(top + 1, 1)
+            if occ == NULL:
+                raise MemoryError()
+            for i in range(n):
+                s = pos[i].start if pos[i].start > 0 else 0
+                e = pos[i].end
+                if e <= pos[i].start or memchr(occ + s, 1, e - s) != NULL:
+                    continue
+                memset(occ + s, 1, e - s)
+                chosen[c] = pos[i]
+                c += 1
+            free(occ)
+            qsort(chosen, c, sizeof(HitPos), _by_start)
+            return [<object>PyList_GET_ITEM(hits, chosen[j].idx) for j in range(c)]
+        return [<object>PyList_GET_ITEM(hits, pos[j].idx) for j in range(n)]
+    finally:
+        free(pos)
+
+
+def select_hits(list hits):
+    """The compiled ``decide.select_hits`` (for the tests)."""
+    return _select(hits)

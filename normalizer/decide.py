@@ -167,6 +167,17 @@ def mentions_from_hits(hits: list[Hit], source: str, *, lang: str | None, fold_s
     return [mention_from_hit(h, source, lang=lang, fold_steps=fold_steps) for h in hits]
 
 
+def core_mentions(hits: list[Hit], source: str, *, lang: str | None, fold_steps=None,  # noqa: ANN001
+                  borrowed: dict[str, frozenset[str]] | None = None) -> tuple[list[Mention], bool, bool]:
+    """``(mentions_from_hits(hits, ...), inflected, borrowed)``: the flags are False when no mention can be an
+    inflected form (``inflect.restore_inflected`` would change nothing) or when none names an entity with one of
+    its borrowed aliases (``borrowed``: entity id -> those alias texts; ``kb.borrowed_checks`` would drop
+    nothing); the compiled path tells per hit, the Python reference always says True (both run)."""
+    if compiled.USE:
+        return _maker().core(hits, source, lang, fold_steps, borrowed)
+    return mentions_from_hits(hits, source, lang=lang, fold_steps=fold_steps), True, True
+
+
 _MAKER: list = []
 
 

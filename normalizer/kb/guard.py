@@ -31,6 +31,24 @@ def borrowed_source(entities: Mapping[str, Entity], memo: dict, eid: str, alias:
     return per.get(alias)
 
 
+_NAMES = ("borrowed names",)  # borrowed_names' entry in the memo (borrowed_source's entries: entity ids)
+
+
+def borrowed_names(entities: Mapping[str, Entity], memo: dict) -> dict[str, frozenset[str]]:
+    """Entity id -> the texts of its borrowed aliases, for the entities that have any (built once per memo): a
+    mention whose (id, alias) is not in it has no ``borrowed_source``, so ``borrowed_checks`` has nothing to do."""
+    names = memo.get(_NAMES)
+    if names is None:
+        prefixes = (BORROWED, ORDINARY, ONE_WORD)
+        names = {}
+        for eid, ent in entities.items():
+            texts = frozenset(a.text for a in ent.aliases if a.source.startswith(prefixes))
+            if texts:
+                names[eid] = texts
+        memo[_NAMES] = names
+    return names
+
+
 def sentence_initial(text: str, start: int) -> bool:
     """Does ``text[start:]`` begin a sentence (only openers and spaces after a sentence end or the text start)?
 
