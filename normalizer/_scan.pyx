@@ -158,6 +158,7 @@ cdef class _Scan:
 
     cdef MatcherView v
     cdef str source, padded
+    cdef bytes utf8  # padded as UTF-8 (general fold; None: encoded per call)
     cdef object suffixes
     cdef list hits
     cdef const unsigned char* flags
@@ -285,13 +286,18 @@ cdef class _Scan:
             if lo == 0:
                 return ms
             return [(<Py_ssize_t>t[0] + lo, <Py_ssize_t>t[1] + lo, t[2]) for t in ms]
-        sub = PyUnicode_Substring(self.padded, lo, hi)
-        if sub.isascii():
-            ms = ac.find(sub.encode("ascii"))
-            if lo == 0:
-                return ms
-            return [(<Py_ssize_t>t[0] + lo, <Py_ssize_t>t[1] + lo, t[2]) for t in ms]
-        b = sub.encode("utf-8")
+        if lo == 0 and hi == self.n and self.utf8 is not None:  # the whole text: encoded once for both passes
+            if PyBytes_GET_SIZE(self.utf8) == self.n:  # ASCII
+                return ac.find(self.utf8)
+            b = self.utf8
+        else:
+            sub = PyUnicode_Substring(self.padded, lo, hi)
+            if sub.isascii():
+                ms = ac.find(sub.encode("ascii"))
+                if lo == 0:
+                    return ms
+                return [(<Py_ssize_t>t[0] + lo, <Py_ssize_t>t[1] + lo, t[2]) for t in ms]
+            b = sub.encode("utf-8")
         ms = ac.find(b)
         p = <const unsigned char*>PyBytes_AS_STRING(b)
         out = []
@@ -611,34 +617,50 @@ def find(matcher, folded, object suffixes, object fast, object fastaux, object h
     cdef list hits = []
     cdef str text = folded.text
     cdef str source = folded.source
-    cdef str padded = " " + text
+    cdef str padded
     cdef object aux = folded.aux
     cdef bint is_fast = isinstance(aux, fastaux) and aux.fast is fast
-    cdef object caps = (<bytes>aux.private).translate(aux.fast.cap_bytes) if is_fast else case_marks(source)
+    cdef tuple pre = aux.scan if is_fast else None  # made by the compiled fold in its pass (FastFoldC.fold_scan)
+    cdef object caps, main_raw, upper_raw
+    cdef str plain
+    cdef bytes utf8 = None
     cdef _Scan sc
     cdef tuple fpos = folded.fpos
+    if pre is not None:
+        main_raw, upper_raw, caps, padded, plain = pre
+    elif is_fast:
+        padded = " " + text
+        caps = (<bytes>aux.private).translate(aux.fast.cap_bytes)
+        main_raw = b" " + aux.collapsed
+        upper_raw = b" " + (<bytes>aux.private).translate(aux.fast.upper_bytes)
+        plain = " " + aux.raw.decode("ascii")
+    else:
+        padded = " " + text
+        caps = case_marks(source)
+        utf8 = padded.encode("utf-8")
     if v.main is not None:
         sc = _new_scan(v, source, padded, suffixes, caps)
         sc.hits = hits
         if is_fast and (fpos or len(text) == len(source)):
             sc.mode = MODE_FAST if fpos else MODE_IDENTITY
             sc.set_breakpoints(fpos, None)
-            sc.run(v.main, v.main_keys, b" " + aux.collapsed)
+            sc.run(v.main, v.main_keys, main_raw)
         else:
             sc.mode = MODE_GENERAL
+            sc.utf8 = utf8
             sc.set_breakpoints(fpos, folded.opos)
             sc.run(v.main, v.main_keys, None)
     if v.upper is not None:
         if is_fast:  # capitals-only keys on the case-inverted fold: identity offsets
-            plain_text = aux.raw.decode("ascii")
-            sc = _new_scan(v, source, " " + plain_text, suffixes, caps)
+            sc = _new_scan(v, source, plain, suffixes, caps)
             sc.hits = hits
-            sc.ftext_len = len(plain_text)
-            sc.run(v.upper, v.upper_keys, b" " + (<bytes>aux.private).translate(aux.fast.upper_bytes))
+            sc.ftext_len = PyUnicode_GET_LENGTH(plain) - 1
+            sc.run(v.upper, v.upper_keys, upper_raw)
         else:
             sc = _new_scan(v, source, padded, suffixes, caps)
             sc.hits = hits
             sc.mode = MODE_GENERAL
+            sc.utf8 = utf8
             sc.set_breakpoints(fpos, folded.opos)
             sc.run(v.upper, v.upper_keys, None)
     return hits

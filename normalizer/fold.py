@@ -206,6 +206,13 @@ class Folder:
     # ---------------------------------------------------------------------------------------------- whole text
     def fold(self, text: str) -> Folded:
         """Fold ``text`` for matching, keeping the map back to original offsets."""
+        fc = self._fast._c
+        if compiled.USE and fc is not None:  # normalizer/_fold.pyx: also what the compiled scan reads, same pass
+            fast = fc.fold_scan(text)
+            if fast is not None:
+                collapsed, raw, private, fpos, opos, scan = fast
+                return Folded(scan[3][1:], text, fpos, opos, FastAux(collapsed, raw, private, self._fast, scan))
+            return self.fold_general(text)
         fast = self._fast.fold(text)  # C-speed path when every character folds to one ASCII character
         if fast is not None:
             collapsed, raw, private, fpos, opos = fast
