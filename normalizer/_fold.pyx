@@ -9,6 +9,34 @@ from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
 from cpython.unicode cimport PyUnicode_DATA, PyUnicode_GET_LENGTH, PyUnicode_KIND, PyUnicode_READ
 from libc.stdlib cimport free, malloc, realloc
 from libc.string cimport memcpy, memset
+from cpython.object cimport PyObject, PyTypeObject
+
+cdef extern from "_slots.h":
+    object nz_new_slotted(PyTypeObject* tp, Py_ssize_t n, const Py_ssize_t* offs, PyObject** vals)
+    int nz_slot_offsets(object cls, object fields, Py_ssize_t* out) except -1
+
+cdef tuple FOLDED_FIELDS = ("text", "source", "fpos", "opos", "aux")
+cdef tuple AUX_FIELDS = ("collapsed", "raw", "private", "fast", "scan")
+
+
+cdef class _Maker:
+    """Instances of a slotted class (fold.Folded, fastfold.FastAux) with their slots set directly, else through
+    the constructor."""
+
+    cdef object cls
+    cdef Py_ssize_t offs[5]
+    cdef bint direct
+
+    def __init__(self, cls, tuple fields):
+        self.cls = cls
+        self.direct = len(fields) == 5 and nz_slot_offsets(cls, fields, self.offs)
+
+    cdef object make(self, object a, object b, object c, object d, object e):
+        cdef PyObject* vals[5]
+        if not self.direct:
+            return self.cls(a, b, c, d, e)
+        vals[0], vals[1], vals[2], vals[3], vals[4] = <PyObject*>a, <PyObject*>b, <PyObject*>c, <PyObject*>d, <PyObject*>e
+        return nz_new_slotted(<PyTypeObject*>self.cls, 5, self.offs, vals)
 
 cdef extern from "Python.h":
     object PyUnicode_FromKindAndData(int kind, const void* buffer, Py_ssize_t size)
@@ -96,6 +124,8 @@ cdef class FastFoldC:
     cdef unsigned char umap[256]
     cdef unsigned char cmap[256]
     cdef bint ok
+    cdef _Maker folded, aux
+    cdef object fast
 
     def __init__(self, str alphabet, bytes fold_bytes, bint ok, bytes upper_bytes=None, bytes cap_bytes=None):
         cdef Py_ssize_t i
@@ -116,6 +146,20 @@ cdef class FastFoldC:
         """``(collapsed folded bytes, uncollapsed folded bytes, private bytes, fpos, opos)`` or None."""
         r = self.fold_scan(text)
         return None if r is None else r[:5]
+
+    def set_classes(self, folded_cls, aux_cls, fast):
+        """What :meth:`fold_folded` makes: ``folded_cls(text, source, fpos, opos, aux_cls(collapsed, raw, private,
+        fast, scan))`` (fold.Folded, fastfold.FastAux, the FastFold)."""
+        self.folded, self.aux, self.fast = _Maker(folded_cls, FOLDED_FIELDS), _Maker(aux_cls, AUX_FIELDS), fast
+
+    def fold_folded(self, str text):
+        """``Folder.fold``'s fast path: the Folded of ``text`` (its ``aux`` with :meth:`fold_scan`'s bytes), or None."""
+        r = self.fold_scan(text)
+        if r is None:
+            return None
+        scan = <tuple>(<tuple>r)[5]
+        aux = self.aux.make(r[0], r[1], r[2], self.fast, scan)
+        return self.folded.make((<str>scan[3])[1:], text, r[3], r[4], aux)
 
     def fold_scan(self, str text):
         """``fold(text)`` plus what the compiled scan reads, from the same pass: ``(..., (" " + collapsed bytes,
@@ -169,6 +213,7 @@ cdef class GeneralFoldC:
 
     cdef unsigned int* lut
     cdef object table, fold_char
+    cdef _Maker folded
 
     def __cinit__(self):
         self.lut = <unsigned int*>malloc(65536 * sizeof(unsigned int))
@@ -179,8 +224,14 @@ cdef class GeneralFoldC:
     def __dealloc__(self):
         free(self.lut)
 
-    def __init__(self, table, fold_char):
+    def __init__(self, table, fold_char, folded_cls=None):
         self.table, self.fold_char = table, fold_char
+        self.folded = None if folded_cls is None else _Maker(folded_cls, FOLDED_FIELDS)
+
+    def fold_folded(self, str text):
+        """``Folder.fold_general``: ``Folded(folded text, text, fpos, opos, None)``."""
+        cdef tuple r = self.fold(text)
+        return self.folded.make(r[0], text, r[1], r[2], None)
 
     cdef inline unsigned int one(self, unsigned int c) except? 0xFFFFFFFE:
         cdef unsigned int v
@@ -209,7 +260,8 @@ cdef class GeneralFoldC:
             raise MemoryError()
         try:
             for i in range(n):
-                c = self.one(PyUnicode_READ(kind, data, i))
+                c = PyUnicode_READ(kind, data, i)
+                c = self.lut[c] if c < 65536 and self.lut[c] != UNKNOWN else self.one(c)
                 t1[i] = c
                 if c == DELETE or c == EXPAND or (c == 32 and i and (t1[i - 1] == 32 or t1[i - 1] == DELETE)):
                     special = True

@@ -26,20 +26,12 @@ from cpython.unicode cimport (
 from libc.stdlib cimport calloc, free, malloc, qsort
 from libc.string cimport memchr, memset
 
+cdef extern from "_slots.h":
+    object nz_new_slotted(PyTypeObject* tp, Py_ssize_t n, const Py_ssize_t* offs, PyObject** vals)
+    int nz_slot_offsets(object cls, object fields, Py_ssize_t* out) except -1
+
 cdef extern from *:
     """
-    #include <structmember.h>
-    /* A slotted class's instance with its slots set straight from an array (a new object: the slots are empty,
-       so this is what the member descriptors' setters would do, without a call per field). */
-    static PyObject* nz_new_slotted(PyTypeObject* tp, Py_ssize_t n, const Py_ssize_t* offs, PyObject** vals) {
-        PyObject* o = tp->tp_alloc(tp, 0);
-        if (o == NULL) return NULL;
-        for (Py_ssize_t i = 0; i < n; i++) {
-            Py_INCREF(vals[i]);
-            *(PyObject**)((char*)o + offs[i]) = vals[i];
-        }
-        return o;
-    }
     /* An instance of a tuple subclass without instance dict (scan.Hit): tuple.__new__(tp, (a, ..., g)). */
     static PyObject* nz_new_tuple7(PyTypeObject* tp, PyObject* a, PyObject* b, PyObject* c, PyObject* d,
                                    PyObject* e, PyObject* f, PyObject* g) {
@@ -49,18 +41,9 @@ cdef extern from *:
         for (int i = 0; i < 7; i++) { Py_INCREF(vals[i]); PyTuple_SET_ITEM(o, i, vals[i]); }
         return o;
     }
-    /* The slot offset of a member descriptor holding an object (T_OBJECT_EX), else -1. */
-    static Py_ssize_t nz_slot_offset(PyObject* d) {
-        if (Py_TYPE(d) != &PyMemberDescr_Type) return -1;
-        PyMemberDef* m = ((PyMemberDescrObject*)d)->d_member;
-        if (m->type != T_OBJECT_EX || (m->flags & READONLY)) return -1;
-        return m->offset;
-    }
     """
-    object nz_new_slotted(PyTypeObject* tp, Py_ssize_t n, const Py_ssize_t* offs, PyObject** vals)
     object nz_new_tuple7(PyTypeObject* tp, PyObject* a, PyObject* b, PyObject* c, PyObject* d, PyObject* e,
                          PyObject* f, PyObject* g)
-    Py_ssize_t nz_slot_offset(PyObject* d)
 
 cdef enum:
     F_ARABIC = 1
@@ -667,20 +650,6 @@ def find(matcher, folded, object suffixes, object fast, object fastaux, object h
 
 
 # ------------------------------------------------------------------------------------------------- mentions
-cdef bint _slot_offsets(object cls, tuple fields, Py_ssize_t* out) except -1:
-    """The slot offsets of ``fields`` in a slotted class without instance dict (False if it is not one)."""
-    cdef Py_ssize_t i, off
-    if not isinstance(cls, type) or getattr(cls, "__dictoffset__", 0) or set(getattr(cls, "__slots__", ())) != set(fields):
-        return False
-    for i, name in enumerate(fields):
-        d = cls.__dict__.get(name)
-        off = -1 if d is None else nz_slot_offset(<PyObject*>d)
-        if off < 0:
-            return False
-        out[i] = off
-    return True
-
-
 cdef class MentionMaker:
     """``decide.mention_from_hit`` (and its ``_decide`` for hits whose aliases name several entities) for a list
     of hits; Mention and Candidate objects get their slots set directly when their classes are slotted ones
@@ -700,8 +669,8 @@ cdef class MentionMaker:
         self.scores = tuple(scores)
         if len(self.scores) != 8:
             raise ValueError("8 scores expected")
-        self.direct = len(fields) == 14 and _slot_offsets(cls, tuple(fields), self.offs)
-        self.cdirect = len(cfields) == 7 and _slot_offsets(ccls, tuple(cfields), self.coffs)
+        self.direct = len(fields) == 14 and nz_slot_offsets(cls, tuple(fields), self.offs)
+        self.cdirect = len(cfields) == 7 and nz_slot_offsets(ccls, tuple(cfields), self.coffs)
 
     cdef object _mention(self, str span, object ostart, object oend, object eid, object canonical, object etype,
                          object score, object method, object alias, object alang, object inflected,
