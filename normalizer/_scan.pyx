@@ -495,7 +495,9 @@ cdef inline str _utf8(bytes blob, array.array ends, Py_ssize_t i):
 cdef class MatcherView:
     """What the scan reads from an AliasMatcher, looked up once (kept on the matcher as ``_compiled_view``)."""
 
-    cdef object main, upper, index, record, proclitic_re, article, hit_type, plain_rules
+    cdef object main, upper, index, record, proclitic_re, article, hit_type, plain_rules, fast, fastaux
+    cdef dict suffixes_lang
+    cdef object suffixes_any
     cdef array.array main_keys, upper_keys
     cdef bytes flags
     cdef dict records, ents
@@ -505,8 +507,10 @@ cdef class MatcherView:
     cdef bytes text_blob, info_blob, id_blob
     cdef tuple metas
 
-    def __init__(self, matcher, hit_type, plain_rules, Py_ssize_t memo):
+    def __init__(self, matcher, hit_type, plain_rules, Py_ssize_t memo, fast=None, fastaux=None):
         self.main, self.upper = matcher._main, matcher._upper
+        self.fast, self.fastaux = fast, fastaux
+        self.suffixes_lang, self.suffixes_any = matcher.affixes.suffixes_lang, matcher.affixes.suffixes_any
         self.main_keys, self.upper_keys = matcher._main_keys, matcher._upper_keys
         for keys in (self.main_keys, self.upper_keys):
             if keys.ob_descr.itemsize != sizeof(unsigned int):
@@ -593,10 +597,26 @@ def find(matcher, folded, object suffixes, object fast, object fastaux, object h
     One difference in means, none in results: text outside the fast fold's alphabet gets case marks too
     (:func:`case_marks`), so its case tests read them instead of calling ``case_flags`` on the span (the same
     tests: ``tests/test_compiled.py``)."""
+    return _find(view(matcher, fast, fastaux, hit_type, plain_rules, memo), folded, suffixes)
+
+
+def view(matcher, object fast, object fastaux, object hit_type, object plain_rules, Py_ssize_t memo):
+    """The matcher's MatcherView (made on first use, kept on the matcher as ``_compiled_view``)."""
     cdef MatcherView v = matcher.__dict__.get("_compiled_view")
     if v is None:
-        v = MatcherView(matcher, hit_type, plain_rules, memo)
+        v = MatcherView(matcher, hit_type, plain_rules, memo, fast, fastaux)
         matcher._compiled_view = v
+    return v
+
+
+def core(MatcherView v, folded, lang, fold_steps, borrowed, MentionMaker maker):
+    """``decide.core_mentions``: ``maker.core(find(...), ...)`` in one call (the matcher's suffixes for ``lang``)."""
+    suffixes = v.suffixes_lang.get(lang or "", v.suffixes_any)
+    return maker.core(_find(v, folded, suffixes), folded.source, lang, fold_steps, borrowed)
+
+
+cdef list _find(MatcherView v, object folded, object suffixes):
+    cdef object fast = v.fast, fastaux = v.fastaux
     cdef list hits = []
     cdef str text = folded.text
     cdef str source = folded.source

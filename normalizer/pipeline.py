@@ -123,8 +123,8 @@ class Normalizer:
         steps = self.folder.steps_for if explain else None
         # flags: can a mention be an inflected form / a borrowed name (else the steps for them are skipped)
         names = borrowed_names(self.tables.entities, self._borrowed)
-        mentions, inflected, borrowed = core_mentions(self.matcher.find(folded, lang), text, lang=lang,
-                                                      fold_steps=steps, borrowed=names)
+        mentions, inflected, borrowed = core_mentions(self.matcher, folded, lang=lang, fold_steps=steps,
+                                                      borrowed=names)
         if inflected:
             mentions = restore_inflected(mentions, self.tables)  # inflected Greek/Russian forms: table alias
         if self.use_variants or self.use_fuzzy or self.use_context:
