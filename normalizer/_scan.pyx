@@ -23,6 +23,8 @@ from cpython.unicode cimport (
     PyUnicode_READ,
     PyUnicode_Substring,
 )
+from sys import intern
+
 from libc.stdlib cimport calloc, free, malloc, qsort
 from libc.string cimport memchr, memset
 
@@ -142,6 +144,7 @@ cdef class _Scan:
     cdef MatcherView v
     cdef str source, padded
     cdef bytes utf8  # padded as UTF-8 (general fold; None: encoded per call)
+    cdef bint want_key  # hits carry their key (else None: core() without explain)
     cdef object suffixes
     cdef list hits
     cdef const unsigned char* flags
@@ -401,10 +404,10 @@ cdef class _Scan:
                                      else self._text(text, start, end) == r[0]):
                     kept.append(r)
             ok = tuple(kept)
-        key = PyUnicode_Substring(self.padded, name_start, e)
         if not ok:
             return self.shorter(s, e) if self.find_space(name_start, e) != -1 else None
-        if PyUnicode_GET_LENGTH(key) <= 2:
+        key = PyUnicode_Substring(self.padded, name_start, e) if self.want_key else None  # (for explain only)
+        if e - name_start <= 2:
             for r in ok:
                 if r[1] != "upper":
                     break
@@ -526,7 +529,9 @@ cdef class MatcherView:
         self.ents, self.memo = matcher._ents, memo
         cols = matcher._aliases
         self.key_alias_ends, self.key_alias = matcher._key_alias_ends, matcher._key_alias
-        self.entity, self.alias_meta, self.metas = cols.entity, matcher._alias_meta, matcher._metas
+        self.entity, self.alias_meta = cols.entity, matcher._alias_meta
+        # interned: the case tests compare a row's rule with literals, equal strings then the same object
+        self.metas = tuple((intern(c), intern(lg), d) for c, lg, d in matcher._metas)
         self.text_blob, self.text_ends = cols.text.blob, cols.text.ends
         self.info_blob, self.info_ends = matcher._ent_info.blob, matcher._ent_info.ends
         self.id_blob, self.id_ends = cols.entity_ids.blob, cols.entity_ids.ends
@@ -586,6 +591,7 @@ cdef _Scan _new_scan(MatcherView v, str source, str padded, object suffixes, obj
     sc.fpos = sc.opos = NULL
     sc.nbp = 0
     sc.mode = MODE_IDENTITY
+    sc.want_key = True
     return sc
 
 
@@ -612,10 +618,10 @@ def view(matcher, object fast, object fastaux, object hit_type, object plain_rul
 def core(MatcherView v, folded, lang, fold_steps, borrowed, MentionMaker maker):
     """``decide.core_mentions``: ``maker.core(find(...), ...)`` in one call (the matcher's suffixes for ``lang``)."""
     suffixes = v.suffixes_lang.get(lang or "", v.suffixes_any)
-    return maker.core(_find(v, folded, suffixes), folded.source, lang, fold_steps, borrowed)
+    return maker.core(_find(v, folded, suffixes, fold_steps is not None), folded.source, lang, fold_steps, borrowed)
 
 
-cdef list _find(MatcherView v, object folded, object suffixes):
+cdef list _find(MatcherView v, object folded, object suffixes, bint want_key=True):
     cdef object fast = v.fast, fastaux = v.fastaux
     cdef list hits = []
     cdef str text = folded.text
@@ -644,6 +650,7 @@ cdef list _find(MatcherView v, object folded, object suffixes):
     if v.main is not None:
         sc = _new_scan(v, source, padded, suffixes, caps)
         sc.hits = hits
+        sc.want_key = want_key
         if is_fast and (fpos or len(text) == len(source)):
             sc.mode = MODE_FAST if fpos else MODE_IDENTITY
             sc.set_breakpoints(fpos, None)
@@ -657,11 +664,13 @@ cdef list _find(MatcherView v, object folded, object suffixes):
         if is_fast:  # capitals-only keys on the case-inverted fold: identity offsets
             sc = _new_scan(v, source, plain, suffixes, caps)
             sc.hits = hits
+            sc.want_key = want_key
             sc.ftext_len = PyUnicode_GET_LENGTH(plain) - 1
             sc.run(v.upper, v.upper_keys, upper_raw)
         else:
             sc = _new_scan(v, source, padded, suffixes, caps)
             sc.hits = hits
+            sc.want_key = want_key
             sc.mode = MODE_GENERAL
             sc.utf8 = utf8
             sc.set_breakpoints(fpos, folded.opos)
