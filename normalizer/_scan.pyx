@@ -615,8 +615,11 @@ def view(matcher, object fast, object fastaux, object hit_type, object plain_rul
     return v
 
 
-def core(MatcherView v, folded, lang, fold_steps, borrowed, MentionMaker maker):
+def core(matcher, folded, lang, fold_steps, borrowed, MentionMaker maker):
     """``decide.core_mentions``: ``maker.core(find(...), ...)`` in one call (the matcher's suffixes for ``lang``)."""
+    cdef MatcherView v = matcher.__dict__.get("_compiled_view")
+    if v is None:
+        v = matcher.compiled_view()
     suffixes = v.suffixes_lang.get(lang or "", v.suffixes_any)
     return maker.core(_find(v, folded, suffixes, fold_steps is not None), folded.source, lang, fold_steps, borrowed)
 

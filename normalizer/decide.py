@@ -175,7 +175,7 @@ def core_mentions(matcher: Scanner, folded: Folded, *, lang: str | None, fold_st
     ``kb.borrowed_checks`` would drop nothing); the compiled path tells per hit (and makes the hits and their
     mentions in one call), the Python reference always says True (both run)."""
     if compiled.USE:
-        return compiled.scan.core(matcher.compiled_view(), folded, lang, fold_steps, borrowed, _maker())
+        return compiled.scan.core(matcher, folded, lang, fold_steps, borrowed, _MAKER[0] if _MAKER else _maker())
     hits = matcher.find(folded, lang)
     return mentions_from_hits(hits, folded.source, lang=lang, fold_steps=fold_steps), True, True
 
