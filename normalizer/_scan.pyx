@@ -1,7 +1,11 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
 """Compiled exact path: :meth:`Scanner.find <normalizer.scan.Scanner.find>` and the mentions of its hits
 (:func:`normalizer.decide.mention_from_hit`), the same steps as the Python in ``scan.py`` and ``decide.py``
-with the per-character and per-match work in C.
+with the per-character and per-match work in C.  :func:`core` is the pipeline's exact path in one call (``decide.
+core_mentions``): the scan, the hit selection (``decide.select_hits``) and the mentions, plus two flags that let
+the pipeline skip ``restore_inflected`` and ``borrowed_checks`` when no mention can need them; without explain
+its hits carry no key (only explanations show it).  The fast fold (``_fold.pyx``) makes the padded bytes, the
+case-inverted fold and the case marks the scan reads in its own pass over the text.
 
 The Python code stays the reference: ``tests/test_exact_identity.py`` runs both paths over the dev texts and the
 generator corpora and compares their ``explain=True`` output with digests stored before this module existed.
