@@ -667,7 +667,8 @@ cdef list _find(MatcherView v, object folded, object suffixes, bint want_key=Tru
             sc.utf8 = utf8
             sc.set_breakpoints(fpos, folded.opos)
             sc.run(v.main, v.main_keys, None)
-    if v.upper is not None:
+    # capitals-only keys need a capital in their span (accept's F_NEEDCAP test): none in the text, no hit
+    if v.upper is not None and memchr(PyBytes_AS_STRING(caps), CAP_U, PyBytes_GET_SIZE(caps)) != NULL:
         if is_fast:  # capitals-only keys on the case-inverted fold: identity offsets
             sc = _new_scan(v, source, plain, suffixes, caps)
             sc.hits = hits
