@@ -1,7 +1,11 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
 """Compiled exact path: :meth:`Scanner.find <normalizer.scan.Scanner.find>` and the mentions of its hits
 (:func:`normalizer.decide.mention_from_hit`), the same steps as the Python in ``scan.py`` and ``decide.py``
-with the per-character and per-match work in C.
+with the per-character and per-match work in C.  :func:`core` is the pipeline's exact path in one call (``decide.
+core_mentions``): the scan, the hit selection (``decide.select_hits``) and the mentions, plus two flags that let
+the pipeline skip ``restore_inflected`` and ``borrowed_checks`` when no mention can need them; without explain
+its hits carry no key (only explanations show it).  The fast fold (``_fold.pyx``) makes the padded bytes, the
+case-inverted fold and the case marks the scan reads in its own pass over the text.
 
 The Python code stays the reference: ``tests/test_exact_identity.py`` runs both paths over the dev texts and the
 generator corpora and compares their ``explain=True`` output with digests stored before this module existed.
@@ -23,23 +27,17 @@ from cpython.unicode cimport (
     PyUnicode_READ,
     PyUnicode_Substring,
 )
-from libc.stdlib cimport free, malloc
-from libc.string cimport memchr
+from sys import intern
+
+from libc.stdlib cimport calloc, free, malloc, qsort
+from libc.string cimport memchr, memset
+
+cdef extern from "_slots.h":
+    object nz_new_slotted(PyTypeObject* tp, Py_ssize_t n, const Py_ssize_t* offs, PyObject** vals)
+    int nz_slot_offsets(object cls, object fields, Py_ssize_t* out) except -1
 
 cdef extern from *:
     """
-    #include <structmember.h>
-    /* A slotted class's instance with its slots set straight from an array (a new object: the slots are empty,
-       so this is what the member descriptors' setters would do, without a call per field). */
-    static PyObject* nz_new_slotted(PyTypeObject* tp, Py_ssize_t n, const Py_ssize_t* offs, PyObject** vals) {
-        PyObject* o = tp->tp_alloc(tp, 0);
-        if (o == NULL) return NULL;
-        for (Py_ssize_t i = 0; i < n; i++) {
-            Py_INCREF(vals[i]);
-            *(PyObject**)((char*)o + offs[i]) = vals[i];
-        }
-        return o;
-    }
     /* An instance of a tuple subclass without instance dict (scan.Hit): tuple.__new__(tp, (a, ..., g)). */
     static PyObject* nz_new_tuple7(PyTypeObject* tp, PyObject* a, PyObject* b, PyObject* c, PyObject* d,
                                    PyObject* e, PyObject* f, PyObject* g) {
@@ -49,18 +47,9 @@ cdef extern from *:
         for (int i = 0; i < 7; i++) { Py_INCREF(vals[i]); PyTuple_SET_ITEM(o, i, vals[i]); }
         return o;
     }
-    /* The slot offset of a member descriptor holding an object (T_OBJECT_EX), else -1. */
-    static Py_ssize_t nz_slot_offset(PyObject* d) {
-        if (Py_TYPE(d) != &PyMemberDescr_Type) return -1;
-        PyMemberDef* m = ((PyMemberDescrObject*)d)->d_member;
-        if (m->type != T_OBJECT_EX || (m->flags & READONLY)) return -1;
-        return m->offset;
-    }
     """
-    object nz_new_slotted(PyTypeObject* tp, Py_ssize_t n, const Py_ssize_t* offs, PyObject** vals)
     object nz_new_tuple7(PyTypeObject* tp, PyObject* a, PyObject* b, PyObject* c, PyObject* d, PyObject* e,
                          PyObject* f, PyObject* g)
-    Py_ssize_t nz_slot_offset(PyObject* d)
 
 cdef enum:
     F_ARABIC = 1
@@ -158,6 +147,8 @@ cdef class _Scan:
 
     cdef MatcherView v
     cdef str source, padded
+    cdef bytes utf8  # padded as UTF-8 (general fold; None: encoded per call)
+    cdef bint want_key  # hits carry their key (else None: core() without explain)
     cdef object suffixes
     cdef list hits
     cdef const unsigned char* flags
@@ -285,13 +276,18 @@ cdef class _Scan:
             if lo == 0:
                 return ms
             return [(<Py_ssize_t>t[0] + lo, <Py_ssize_t>t[1] + lo, t[2]) for t in ms]
-        sub = PyUnicode_Substring(self.padded, lo, hi)
-        if sub.isascii():
-            ms = ac.find(sub.encode("ascii"))
-            if lo == 0:
-                return ms
-            return [(<Py_ssize_t>t[0] + lo, <Py_ssize_t>t[1] + lo, t[2]) for t in ms]
-        b = sub.encode("utf-8")
+        if lo == 0 and hi == self.n and self.utf8 is not None:  # the whole text: encoded once for both passes
+            if PyBytes_GET_SIZE(self.utf8) == self.n:  # ASCII
+                return ac.find(self.utf8)
+            b = self.utf8
+        else:
+            sub = PyUnicode_Substring(self.padded, lo, hi)
+            if sub.isascii():
+                ms = ac.find(sub.encode("ascii"))
+                if lo == 0:
+                    return ms
+                return [(<Py_ssize_t>t[0] + lo, <Py_ssize_t>t[1] + lo, t[2]) for t in ms]
+            b = sub.encode("utf-8")
         ms = ac.find(b)
         p = <const unsigned char*>PyBytes_AS_STRING(b)
         out = []
@@ -412,10 +408,10 @@ cdef class _Scan:
                                      else self._text(text, start, end) == r[0]):
                     kept.append(r)
             ok = tuple(kept)
-        key = PyUnicode_Substring(self.padded, name_start, e)
         if not ok:
             return self.shorter(s, e) if self.find_space(name_start, e) != -1 else None
-        if PyUnicode_GET_LENGTH(key) <= 2:
+        key = PyUnicode_Substring(self.padded, name_start, e) if self.want_key else None  # (for explain only)
+        if e - name_start <= 2:
             for r in ok:
                 if r[1] != "upper":
                     break
@@ -506,7 +502,9 @@ cdef inline str _utf8(bytes blob, array.array ends, Py_ssize_t i):
 cdef class MatcherView:
     """What the scan reads from an AliasMatcher, looked up once (kept on the matcher as ``_compiled_view``)."""
 
-    cdef object main, upper, index, record, proclitic_re, article, hit_type, plain_rules
+    cdef object main, upper, index, record, proclitic_re, article, hit_type, plain_rules, fast, fastaux
+    cdef dict suffixes_lang
+    cdef object suffixes_any
     cdef array.array main_keys, upper_keys
     cdef bytes flags
     cdef dict records, ents
@@ -516,8 +514,10 @@ cdef class MatcherView:
     cdef bytes text_blob, info_blob, id_blob
     cdef tuple metas
 
-    def __init__(self, matcher, hit_type, plain_rules, Py_ssize_t memo):
+    def __init__(self, matcher, hit_type, plain_rules, Py_ssize_t memo, fast=None, fastaux=None):
         self.main, self.upper = matcher._main, matcher._upper
+        self.fast, self.fastaux = fast, fastaux
+        self.suffixes_lang, self.suffixes_any = matcher.affixes.suffixes_lang, matcher.affixes.suffixes_any
         self.main_keys, self.upper_keys = matcher._main_keys, matcher._upper_keys
         for keys in (self.main_keys, self.upper_keys):
             if keys.ob_descr.itemsize != sizeof(unsigned int):
@@ -533,7 +533,9 @@ cdef class MatcherView:
         self.ents, self.memo = matcher._ents, memo
         cols = matcher._aliases
         self.key_alias_ends, self.key_alias = matcher._key_alias_ends, matcher._key_alias
-        self.entity, self.alias_meta, self.metas = cols.entity, matcher._alias_meta, matcher._metas
+        self.entity, self.alias_meta = cols.entity, matcher._alias_meta
+        # interned: the case tests compare a row's rule with literals, equal strings then the same object
+        self.metas = tuple((intern(c), intern(lg), d) for c, lg, d in matcher._metas)
         self.text_blob, self.text_ends = cols.text.blob, cols.text.ends
         self.info_blob, self.info_ends = matcher._ent_info.blob, matcher._ent_info.ends
         self.id_blob, self.id_ends = cols.entity_ids.blob, cols.entity_ids.ends
@@ -593,6 +595,7 @@ cdef _Scan _new_scan(MatcherView v, str source, str padded, object suffixes, obj
     sc.fpos = sc.opos = NULL
     sc.nbp = 0
     sc.mode = MODE_IDENTITY
+    sc.want_key = True
     return sc
 
 
@@ -604,61 +607,86 @@ def find(matcher, folded, object suffixes, object fast, object fastaux, object h
     One difference in means, none in results: text outside the fast fold's alphabet gets case marks too
     (:func:`case_marks`), so its case tests read them instead of calling ``case_flags`` on the span (the same
     tests: ``tests/test_compiled.py``)."""
+    return _find(view(matcher, fast, fastaux, hit_type, plain_rules, memo), folded, suffixes)
+
+
+def view(matcher, object fast, object fastaux, object hit_type, object plain_rules, Py_ssize_t memo):
+    """The matcher's MatcherView (made on first use, kept on the matcher as ``_compiled_view``)."""
     cdef MatcherView v = matcher.__dict__.get("_compiled_view")
     if v is None:
-        v = MatcherView(matcher, hit_type, plain_rules, memo)
+        v = MatcherView(matcher, hit_type, plain_rules, memo, fast, fastaux)
         matcher._compiled_view = v
+    return v
+
+
+def core(matcher, folded, lang, fold_steps, borrowed, MentionMaker maker):
+    """``decide.core_mentions``: ``maker.core(find(...), ...)`` in one call (the matcher's suffixes for ``lang``)."""
+    cdef MatcherView v = matcher.__dict__.get("_compiled_view")
+    if v is None:
+        v = matcher.compiled_view()
+    suffixes = v.suffixes_lang.get(lang or "", v.suffixes_any)
+    return maker.core(_find(v, folded, suffixes, fold_steps is not None), folded.source, lang, fold_steps, borrowed)
+
+
+cdef list _find(MatcherView v, object folded, object suffixes, bint want_key=True):
+    cdef object fast = v.fast, fastaux = v.fastaux
     cdef list hits = []
     cdef str text = folded.text
     cdef str source = folded.source
-    cdef str padded = " " + text
+    cdef str padded
     cdef object aux = folded.aux
     cdef bint is_fast = isinstance(aux, fastaux) and aux.fast is fast
-    cdef object caps = (<bytes>aux.private).translate(aux.fast.cap_bytes) if is_fast else case_marks(source)
+    cdef tuple pre = aux.scan if is_fast else None  # made by the compiled fold in its pass (FastFoldC.fold_scan)
+    cdef object caps, main_raw, upper_raw
+    cdef str plain
+    cdef bytes utf8 = None
     cdef _Scan sc
     cdef tuple fpos = folded.fpos
+    if pre is not None:
+        main_raw, upper_raw, caps, padded, plain = pre
+    elif is_fast:
+        padded = " " + text
+        caps = (<bytes>aux.private).translate(aux.fast.cap_bytes)
+        main_raw = b" " + aux.collapsed
+        upper_raw = b" " + (<bytes>aux.private).translate(aux.fast.upper_bytes)
+        plain = " " + aux.raw.decode("ascii")
+    else:
+        padded = " " + text
+        caps = case_marks(source)
+        utf8 = padded.encode("utf-8")
     if v.main is not None:
         sc = _new_scan(v, source, padded, suffixes, caps)
         sc.hits = hits
+        sc.want_key = want_key
         if is_fast and (fpos or len(text) == len(source)):
             sc.mode = MODE_FAST if fpos else MODE_IDENTITY
             sc.set_breakpoints(fpos, None)
-            sc.run(v.main, v.main_keys, b" " + aux.collapsed)
+            sc.run(v.main, v.main_keys, main_raw)
         else:
             sc.mode = MODE_GENERAL
+            sc.utf8 = utf8
             sc.set_breakpoints(fpos, folded.opos)
             sc.run(v.main, v.main_keys, None)
-    if v.upper is not None:
+    # capitals-only keys need a capital in their span (accept's F_NEEDCAP test): none in the text, no hit
+    if v.upper is not None and memchr(PyBytes_AS_STRING(caps), CAP_U, PyBytes_GET_SIZE(caps)) != NULL:
         if is_fast:  # capitals-only keys on the case-inverted fold: identity offsets
-            plain_text = aux.raw.decode("ascii")
-            sc = _new_scan(v, source, " " + plain_text, suffixes, caps)
+            sc = _new_scan(v, source, plain, suffixes, caps)
             sc.hits = hits
-            sc.ftext_len = len(plain_text)
-            sc.run(v.upper, v.upper_keys, b" " + (<bytes>aux.private).translate(aux.fast.upper_bytes))
+            sc.want_key = want_key
+            sc.ftext_len = PyUnicode_GET_LENGTH(plain) - 1
+            sc.run(v.upper, v.upper_keys, upper_raw)
         else:
             sc = _new_scan(v, source, padded, suffixes, caps)
             sc.hits = hits
+            sc.want_key = want_key
             sc.mode = MODE_GENERAL
+            sc.utf8 = utf8
             sc.set_breakpoints(fpos, folded.opos)
             sc.run(v.upper, v.upper_keys, None)
     return hits
 
 
 # ------------------------------------------------------------------------------------------------- mentions
-cdef bint _slot_offsets(object cls, tuple fields, Py_ssize_t* out) except -1:
-    """The slot offsets of ``fields`` in a slotted class without instance dict (False if it is not one)."""
-    cdef Py_ssize_t i, off
-    if not isinstance(cls, type) or getattr(cls, "__dictoffset__", 0) or set(getattr(cls, "__slots__", ())) != set(fields):
-        return False
-    for i, name in enumerate(fields):
-        d = cls.__dict__.get(name)
-        off = -1 if d is None else nz_slot_offset(<PyObject*>d)
-        if off < 0:
-            return False
-        out[i] = off
-    return True
-
-
 cdef class MentionMaker:
     """``decide.mention_from_hit`` (and its ``_decide`` for hits whose aliases name several entities) for a list
     of hits; Mention and Candidate objects get their slots set directly when their classes are slotted ones
@@ -678,8 +706,8 @@ cdef class MentionMaker:
         self.scores = tuple(scores)
         if len(self.scores) != 8:
             raise ValueError("8 scores expected")
-        self.direct = len(fields) == 14 and _slot_offsets(cls, tuple(fields), self.offs)
-        self.cdirect = len(cfields) == 7 and _slot_offsets(ccls, tuple(cfields), self.coffs)
+        self.direct = len(fields) == 14 and nz_slot_offsets(cls, tuple(fields), self.offs)
+        self.cdirect = len(cfields) == 7 and nz_slot_offsets(ccls, tuple(cfields), self.coffs)
 
     cdef object _mention(self, str span, object ostart, object oend, object eid, object canonical, object etype,
                          object score, object method, object alias, object alang, object inflected,
@@ -780,11 +808,26 @@ cdef class MentionMaker:
 
     def mentions(self, list hits, str source, lang, fold_steps):
         """``[mention_from_hit(h, source, lang=lang, fold_steps=fold_steps) for h in hits]``"""
+        cdef int flags = 0
+        return self._make(hits, source, lang, fold_steps, None, &flags)
+
+    def core(self, list hits, str source, lang, fold_steps, borrowed):
+        """``decide.core_mentions``: the mentions of ``select_hits(hits)`` and two flags, ``(mentions, inflected,
+        borrowed)``: False when no mention can be an inflected form (``restore_inflected`` would change nothing)
+        or when none is a borrowed name (``borrowed``: entity id -> the texts of its borrowed aliases; None: not
+        known, True)."""
+        cdef int flags = 0
+        cdef list out = self._make(_select(hits), source, lang, fold_steps, borrowed, &flags)
+        return out, bool(flags & 1), bool(flags & 2) or borrowed is None
+
+    cdef list _make(self, list hits, str source, lang, fold_steps, dict borrowed, int* flags):
+        """The mentions of ``hits``; ``flags``: 1 when one may be an inflected form (a derived alias outside ASCII
+        was chosen), 2 when one names an entity with one of its borrowed aliases (see :meth:`core`)."""
         cdef list out = []
         cdef tuple hit, rows, a, info, sc
         cdef Py_ssize_t start, end, i, nrows
         cdef str span, eid
-        cdef object explain, inflected, ostart, oend
+        cdef object explain, inflected, ostart, oend, names
         for h in hits:
             hit = <tuple>h
             ostart = hit[0]
@@ -807,10 +850,106 @@ cdef class MentionMaker:
                     i = -1
                 if i >= 0:
                     out.append(self._decide(span, ostart, oend, rows, inflected, lang, explain))
+                    for i in range(nrows):  # any of the rows may be the mention's (or a candidate's) alias
+                        _flag(<tuple>rows[i], borrowed, flags)
                     continue
                 a = self._best(rows, span, lang)
             info = <tuple>a[4]
             sc = self._score(a, span, inflected)
+            _flag(a, borrowed, flags)
             out.append(self._mention(span, ostart, oend, info[0], info[1], info[2], sc[0], sc[1], a[0], a[2],
                                      inflected, FALSE, EMPTY, explain))
         return out
+
+
+cdef inline void _flag(tuple a, dict borrowed, int* flags):
+    """``_make``'s flags for a mention with alias row ``a``: a derived alias outside ASCII (an inflected form
+    matches as one: ``restore_inflected``) and a borrowed name (``borrowed_checks``)."""
+    cdef object names
+    if a[3] and not (<str>a[0]).isascii():
+        flags[0] |= 1
+    if borrowed is not None:
+        names = borrowed.get((<tuple>a[4])[0])
+        if names is not None and a[0] in names:
+            flags[0] |= 2
+
+
+# ------------------------------------------------------------------------------------------- hit selection
+cdef struct HitPos:
+    Py_ssize_t start
+    Py_ssize_t end
+    Py_ssize_t idx
+
+
+cdef int _by_start(const void* x, const void* y) noexcept nogil:
+    cdef const HitPos* a = <const HitPos*>x
+    cdef const HitPos* b = <const HitPos*>y
+    if a.start != b.start:
+        return -1 if a.start < b.start else 1
+    return -1 if a.idx < b.idx else (1 if a.idx > b.idx else 0)
+
+
+cdef int _by_preference(const void* x, const void* y) noexcept nogil:
+    """Longest first, then leftmost, then in the list's order (``sorted`` is stable)."""
+    cdef const HitPos* a = <const HitPos*>x
+    cdef const HitPos* b = <const HitPos*>y
+    cdef Py_ssize_t la = a.end - a.start, lb = b.end - b.start
+    if la != lb:
+        return -1 if la > lb else 1
+    return _by_start(x, y)
+
+
+cdef list _select(list hits):
+    """``decide.select_hits``: the hits in start order when they are disjoint, else ``non_overlapping(hits,
+    key=lambda h: (-(h.end - h.start), h.start))`` (longest first, then leftmost; an occupancy map of positions)."""
+    cdef Py_ssize_t n = PyList_GET_SIZE(hits), i, j, c = 0, last = -1, top = 0, s, e
+    cdef bint disjoint = True
+    cdef tuple t
+    cdef HitPos* pos
+    cdef HitPos* chosen
+    cdef unsigned char* occ
+    if n == 0:
+        return hits
+    pos = <HitPos*>malloc(2 * n * sizeof(HitPos))
+    if pos == NULL:
+        raise MemoryError()
+    chosen = pos + n
+    try:
+        for i in range(n):
+            t = <tuple>PyList_GET_ITEM(hits, i)
+            pos[i].start = t[0]
+            pos[i].end = t[1]
+            pos[i].idx = i
+            if pos[i].end > top:
+                top = pos[i].end
+        if n > 1:
+            qsort(pos, n, sizeof(HitPos), _by_start)
+        for i in range(n):
+            if pos[i].start < last or pos[i].end <= pos[i].start:
+                disjoint = False
+                break
+            last = pos[i].end
+        if not disjoint:
+            qsort(pos, n, sizeof(HitPos), _by_preference)
+            occ = <unsigned char*>calloc(top + 1, 1)
+            if occ == NULL:
+                raise MemoryError()
+            for i in range(n):
+                s = pos[i].start if pos[i].start > 0 else 0
+                e = pos[i].end
+                if e <= pos[i].start or memchr(occ + s, 1, e - s) != NULL:
+                    continue
+                memset(occ + s, 1, e - s)
+                chosen[c] = pos[i]
+                c += 1
+            free(occ)
+            qsort(chosen, c, sizeof(HitPos), _by_start)
+            return [<object>PyList_GET_ITEM(hits, chosen[j].idx) for j in range(c)]
+        return [<object>PyList_GET_ITEM(hits, pos[j].idx) for j in range(n)]
+    finally:
+        free(pos)
+
+
+def select_hits(list hits):
+    """The compiled ``decide.select_hits`` (for the tests)."""
+    return _select(hits)

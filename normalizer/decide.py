@@ -18,8 +18,8 @@ from typing import Any
 import yaml
 
 from . import compiled
-from .fold import DATA_DIR
-from .scan import Hit, Row
+from .fold import DATA_DIR, Folded
+from .scan import Hit, Row, Scanner
 from .types import Candidate, Explanation, Mention, new_candidate, new_mention
 
 SCORE_EXACT = 1.0
@@ -176,6 +176,19 @@ def mentions_from_hits(hits: list[Hit], source: str, *, lang: str | None, fold_s
     if compiled.USE:
         return _maker().mentions(hits, source, lang, fold_steps)
     return [mention_from_hit(h, source, lang=lang, fold_steps=fold_steps) for h in hits]
+
+
+def core_mentions(matcher: Scanner, folded: Folded, *, lang: str | None, fold_steps=None,  # noqa: ANN001
+                  borrowed: dict[str, frozenset[str]] | None = None) -> tuple[list[Mention], bool, bool]:
+    """``(mentions_from_hits(matcher.find(folded, lang), folded.source, ...), inflected, borrowed)``: the flags are
+    False when no mention can be an inflected form (``inflect.restore_inflected`` would change nothing) or when
+    none names an entity with one of its borrowed aliases (``borrowed``: entity id -> those alias texts;
+    ``kb.borrowed_checks`` would drop nothing); the compiled path tells per hit (and makes the hits and their
+    mentions in one call), the Python reference always says True (both run)."""
+    if compiled.USE:
+        return compiled.scan.core(matcher, folded, lang, fold_steps, borrowed, _MAKER[0] if _MAKER else _maker())
+    hits = matcher.find(folded, lang)
+    return mentions_from_hits(hits, folded.source, lang=lang, fold_steps=fold_steps), True, True
 
 
 _MAKER: list = []

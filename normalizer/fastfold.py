@@ -68,7 +68,8 @@ class FastFold:
         # case marks (affixes.case_flags' tests): "U" where the source character is cased and upper case, "l" where it
         # is cased and not upper case, "." where it is not cased
         self.cap_bytes = bytes(46 if c.lower() == c.upper() else 85 if c.isupper() else 108 for c in table)
-        self._c = compiled.fold.FastFoldC(table, self.fold_bytes, self.ok) if compiled.fold is not None else None
+        self._c = (compiled.fold.FastFoldC(table, self.fold_bytes, self.ok, self.upper_bytes, self.cap_bytes)
+                   if compiled.fold is not None else None)
 
     def encode(self, text: str) -> bytes | None:
         """One private byte per character, or None when some character is outside the alphabet."""
@@ -112,9 +113,11 @@ class FastFold:
 
 
 class FastAux:
-    """What the fast path knows beyond :class:`~normalizer.fold.Folded`: bytes for the byte-level automata."""
+    """What the fast path knows beyond :class:`~normalizer.fold.Folded`: bytes for the byte-level automata
+    (``scan``: what the compiled scan reads, made in the compiled fold's pass, or None; see ``FastFoldC``)."""
 
-    __slots__ = ("collapsed", "raw", "private", "fast")
+    __slots__ = ("collapsed", "raw", "private", "fast", "scan")
 
-    def __init__(self, collapsed: bytes, raw: bytes, private: bytes, fast: FastFold) -> None:
-        self.collapsed, self.raw, self.private, self.fast = collapsed, raw, private, fast
+    def __init__(self, collapsed: bytes, raw: bytes, private: bytes, fast: FastFold,
+                 scan: tuple[bytes, bytes, bytes, str, str] | None = None) -> None:
+        self.collapsed, self.raw, self.private, self.fast, self.scan = collapsed, raw, private, fast, scan

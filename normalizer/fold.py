@@ -174,7 +174,10 @@ class Folder:
             for cp in range(lo, hi):
                 self._table[cp]  # noqa: B018  (fills the cache)
         self._fast = FastFold(self.fold_char)
-        self._general = compiled.fold.GeneralFoldC(self._table, self.fold_char) if compiled.fold is not None else None
+        self._general = (compiled.fold.GeneralFoldC(self._table, self.fold_char, Folded)
+                         if compiled.fold is not None else None)
+        if self._fast._c is not None:
+            self._fast._c.set_classes(Folded, FastAux, self._fast)
 
     # -------------------------------------------------------------------------------------------- per character
     def trace_char(self, ch: str) -> tuple[str, tuple[str, ...]]:
@@ -206,6 +209,9 @@ class Folder:
     # ---------------------------------------------------------------------------------------------- whole text
     def fold(self, text: str) -> Folded:
         """Fold ``text`` for matching, keeping the map back to original offsets."""
+        fc = self._fast._c
+        if compiled.USE and fc is not None:  # normalizer/_fold.pyx: also what the compiled scan reads, same pass
+            return fc.fold_folded(text) or self._general.fold_folded(text)
         fast = self._fast.fold(text)  # C-speed path when every character folds to one ASCII character
         if fast is not None:
             collapsed, raw, private, fpos, opos = fast
@@ -215,8 +221,7 @@ class Folder:
     def fold_general(self, text: str) -> Folded:
         """The fold for any text, one table lookup per character (``fold`` takes a faster path when it can)."""
         if compiled.USE and self._general is not None:  # normalizer/_fold.pyx: the same steps in C
-            folded, fpos, opos = self._general.fold(text)
-            return Folded(folded, text, fpos, opos)
+            return self._general.fold_folded(text)
         t1 = text.translate(self._table)
         if _SPECIAL.search(t1) is None:
             return Folded(t1, text)

@@ -32,7 +32,7 @@ import yaml
 
 from .fold import DATA_DIR, Folder
 from .tables import TableSet
-from .types import Alias, Entity, Mention
+from .types import Alias, Entity, Mention, new_mention
 
 SOURCE = "derived:inflected"  # source of the matcher's inflected aliases (decide.DERIVED + "inflected")
 MAX_FORMS = 8  # forms per alias and case at most (several endings in several words multiply)
@@ -268,8 +268,8 @@ def restore_inflected(mentions: list[Mention], tables: TableSet, inflector: Infl
         explain = m.explain and replace(m.explain, rules=m.explain.rules + (f"inflected:{case}",))
         if out is mentions:
             out = list(mentions)
-        out[i] = replace(m, alias=base, method="folded", score=score if m.id else m.score, inflected=True,
-                         candidates=candidates, explain=explain)
+        out[i] = new_mention(m.text, m.start, m.end, m.id, m.canonical, m.type, score if m.id else m.score,
+                             "folded", base, m.lang, True, m.ambiguous, candidates, explain)  # replace(m, ...)
     return out
 
 

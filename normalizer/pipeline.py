@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from .cache import load_or_build
 from .context import context_pass
-from .decide import DERIVED, Thresholds, mentions_from_hits
+from .decide import DERIVED, Thresholds, core_mentions
 from .fold import Folder, default_folder
 from .fuzzy_pass import fuzzy_mentions
 from .inflect import restore_inflected, with_inflections
-from .kb import borrowed_checks, kb_files, kb_link, kb_resolve
+from .kb import borrowed_checks, borrowed_names, kb_files, kb_link, kb_resolve
 from .local_alias import local_alias_mentions
 from .matcher import AliasMatcher
 from .names.fuzzy_index import FuzzyIndex, index_for
@@ -27,6 +28,7 @@ from .types import Alias, Candidate, Entity, Result
 from .variant_pass import variant_mentions
 
 MAX_TEXT_CHARS = 50_000_000
+_START = attrgetter("start")
 
 
 class Normalizer:
@@ -122,8 +124,12 @@ class Normalizer:
             raise ValueError(f"text too long: {len(text)} characters (limit {MAX_TEXT_CHARS}); split it")
         folded = self.folder.fold(text)
         steps = self.folder.steps_for if explain else None
-        mentions = mentions_from_hits(self.matcher.find(folded, lang), text, lang=lang, fold_steps=steps)
-        mentions = restore_inflected(mentions, self.tables)  # inflected Greek/Russian forms: inflected, table alias
+        # flags: can a mention be an inflected form / a borrowed name (else the steps for them are skipped)
+        names = borrowed_names(self.tables.entities, self._borrowed)
+        mentions, inflected, borrowed = core_mentions(self.matcher, folded, lang=lang, fold_steps=steps,
+                                                      borrowed=names)
+        if inflected:
+            mentions = restore_inflected(mentions, self.tables)  # inflected Greek/Russian forms: table alias
         if self.use_variants or self.use_fuzzy or self.use_context:
             tokens = tokenize(folded, self.variants, lang, [(m.start, m.end) for m in mentions])
             stop = self.stopwords.for_lang(lang)
@@ -139,8 +145,11 @@ class Normalizer:
                 mentions = context_pass(mentions, tokens, text, self.variant_index, self.tables, stop, steps,
                                         lang)
                 mentions = local_alias_mentions(mentions, text, steps)
-        mentions = borrowed_checks(mentions, text, self.tables.entities, self._borrowed, explain=explain)
-        mentions.sort(key=lambda m: m.start)
+        passes = self.use_variants or self.use_fuzzy or self.use_context
+        if borrowed or explain or passes:
+            mentions = borrowed_checks(mentions, text, self.tables.entities, self._borrowed, explain=explain)
+        if passes:  # the core's mentions come in start order
+            mentions.sort(key=_START)
         return Result(text, tuple(mentions), lang)
 
     # ----------------------------------------------------------------------------------------- batches

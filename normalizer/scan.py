@@ -105,6 +105,11 @@ class Scanner:
                 self._scan(self._upper, self._upper_keys, folded, padded, None, folded.span, None, suffixes, hits)
         return hits
 
+    def compiled_view(self: AliasMatcher):  # noqa: ANN201
+        """What the compiled scan reads from this matcher (normalizer/_scan.pyx), made once."""
+        return self.__dict__.get("_compiled_view") or compiled.scan.view(
+            self, self.folder._fast, FastAux, Hit, _PLAIN_RULES, self.record_memo)
+
     @staticmethod
     def _matches(ac, padded: str, raw: bytes | None, lo: int, hi: int) -> list[tuple[int, int, int]]:  # noqa: ANN001
         """Leftmost-longest matches in ``padded[lo:hi]`` in str offsets (``raw``: the same text as ASCII bytes)."""

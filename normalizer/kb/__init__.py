@@ -14,12 +14,12 @@ from pathlib import Path
 from ..fold import Folder
 from ..tables import TableSet
 from ..types import BORROWED_SOURCES, Candidate, Entity, new_candidate
-from .guard import borrowed_checks
+from .guard import borrowed_checks, borrowed_names
 from .link import BORROWED, ORDINARY, Link, link_tables
 from .store import KB_PATH, KBEntity, KnowledgeBase, LinkConfig, load_kb
 
 __all__ = ["BORROWED", "KB_PATH", "ORDINARY", "KBEntity", "KnowledgeBase", "Link", "LinkConfig", "borrowed_checks",
-           "kb_files", "kb_link", "kb_resolve", "link_tables", "load_kb"]
+           "borrowed_names", "kb_files", "kb_link", "kb_resolve", "link_tables", "load_kb"]
 KB_SCORE = 0.9  # resolve(): a KB entity whose name equals the query after folding (method "kb")
 
 

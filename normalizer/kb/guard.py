@@ -31,6 +31,24 @@ def borrowed_source(entities: Mapping[str, Entity], memo: dict, eid: str, alias:
     return per.get(alias)
 
 
+_NAMES = ("borrowed names",)  # borrowed_names' entry in the memo (borrowed_source's entries: entity ids)
+
+
+def borrowed_names(entities: Mapping[str, Entity], memo: dict) -> dict[str, frozenset[str]]:
+    """Entity id -> the texts of its borrowed aliases, for the entities that have any (built once per memo): a
+    mention whose (id, alias) is not in it has no ``borrowed_source``, so ``borrowed_checks`` has nothing to do."""
+    names = memo.get(_NAMES)
+    if names is None:
+        prefixes = (BORROWED, ORDINARY, ONE_WORD)
+        names = {}
+        for eid, ent in entities.items():
+            texts = frozenset(a.text for a in ent.aliases if a.source.startswith(prefixes))
+            if texts:
+                names[eid] = texts
+        memo[_NAMES] = names
+    return names
+
+
 def sentence_initial(text: str, start: int) -> bool:
     """Does ``text[start:]`` begin a sentence (only openers and spaces after a sentence end or the text start)?
 
@@ -93,18 +111,19 @@ def borrowed_checks(mentions: list[Mention], text: str, entities: Mapping[str, E
                     explain: bool) -> list[Mention]:
     """Drop ordinary-word borrowed mentions without evidence; in explain mode, name each borrowed name's source."""
     needs: list[int] = []
-    supported: set[str] = set()
     out = list(mentions)
+    names = borrowed_names(entities, memo)
     for i, m in enumerate(out):
-        if m.id is None:
-            continue
+        per = names.get(m.id) if m.id is not None else None
+        if per is None or m.alias not in per:
+            continue  # not a borrowed name (no borrowed_source)
         src = borrowed_source(entities, memo, m.id, m.alias)
-        if src is not None and ((src.startswith(ORDINARY) and not capital_evidence(text, m)) or (
-                src.startswith(ONE_WORD) and _capitalised_neighbour(text, m.start, m.end))):
+        if src is None:
+            continue
+        if (src.startswith(ORDINARY) and not capital_evidence(text, m)) or (
+                src.startswith(ONE_WORD) and _capitalised_neighbour(text, m.start, m.end)):
             needs.append(i)
-        else:
-            supported.add(m.id)
-        if explain and src is not None and m.explain is not None:
+        if explain and m.explain is not None:
             kind, _, rest = src.partition(":")
             origin, _, kb_id = rest.partition(":")
             rule = f"borrowed: from the knowledge base ({origin}, {kb_id})"
@@ -115,5 +134,8 @@ def borrowed_checks(mentions: list[Mention], text: str, entities: Mapping[str, E
             out[i] = replace(m, explain=replace(m.explain, rules=(*m.explain.rules, rule)))
     if not needs:
         return out
+    # an entity another mention names (one that needs nothing) supports its borrowed mentions
+    pending = set(needs)
+    supported = {m.id for i, m in enumerate(out) if m.id is not None and i not in pending}
     drop = {i for i in needs if out[i].id not in supported}
     return [m for i, m in enumerate(out) if i not in drop]
