@@ -82,8 +82,11 @@ def window_key(keys: list[TokenKey]) -> str:
 
 
 def context_pass(mentions: list[Mention], tokens: list[Token], source: str, index: VariantIndex, tables: TableSet,
-                 stopwords: frozenset[str], steps, lang: str | None = None) -> list[Mention]:  # noqa: ANN001
-    """Resolve short forms and ambiguous mentions from what the same document already names."""
+                 stopwords: frozenset[str], steps, lang: str | None = None,  # noqa: ANN001
+                 folded: str | None = None) -> list[Mention]:
+    """Resolve short forms and ambiguous mentions from what the same document already names.  ``folded``: the
+    document's fold (``Folder.fold(source).text``) when the caller has it: its stripped form is the document's
+    ``fold_key``, which is otherwise computed again for the table words of ambiguous mentions."""
     positions: dict[str, list[int]] = defaultdict(list)
     for m in mentions:
         if m.id:
@@ -98,7 +101,8 @@ def context_pass(mentions: list[Mention], tokens: list[Token], source: str, inde
             eid = nearest(positions, ids, m.start)
             rule = "context:document"
             if eid is None:
-                folded_doc = folded_doc or f" {index.variants.folder.fold_key(source)} "
+                if folded_doc is None:  # (fold_key is the fold, stripped)
+                    folded_doc = f" {index.variants.folder.fold_key(source) if folded is None else folded.strip()} "
                 hits = {c.id for c in m.candidates if any(
                     f" {index.variants.folder.fold_key(w)} " in folded_doc for w in tables.entities[c.id].context)}
                 eid = next(iter(hits)) if len(hits) == 1 else None

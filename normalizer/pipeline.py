@@ -143,7 +143,7 @@ class Normalizer:
                                            stop, steps)
             if self.use_context:
                 mentions = context_pass(mentions, tokens, text, self.variant_index, self.tables, stop, steps,
-                                        lang)
+                                        lang, folded.text)
                 mentions = local_alias_mentions(mentions, text, steps)
         passes = self.use_variants or self.use_fuzzy or self.use_context
         if borrowed or explain or passes:

@@ -1,6 +1,8 @@
 """Folding rules: each rule of normalizer/data/fold.yaml does what its doc says."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from normalizer.fold import default_folder, fold_key
 
@@ -63,3 +65,11 @@ def test_every_rule_step_changes_something() -> None:
     for cp in list(range(0x0000, 0x0700)) + list(range(0x1E00, 0x2070)) + list(range(0xFB00, 0xFF70)):
         used.update(folder.trace_char(chr(cp))[1])
     assert {s.name for s in folder.steps} <= used
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=80) | st.text(alphabet=st.sampled_from(list(" \t\n\u00a0\u200bﬁßİıΣςΆ\u0301\u064bشЖaA.-'’")), max_size=40))
+def test_fold_key_is_the_fold_stripped(text: str) -> None:
+    """What the context pass relies on to reuse the document's fold as its key (and fold_key's own fallback)."""
+    f = default_folder()
+    assert f.fold_key(text) == f.fold(text).text.strip()
