@@ -1,0 +1,234 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
+"""Compiled fuzzy kernel: the gather and verify steps of :meth:`FuzzyIndex.top
+<normalizer.names.fuzzy_search.Search.top>` (the per-posting and per-token loops), the same rules and the same
+float32 arithmetic as the numpy reference in ``fuzzy_search.py`` (``tests/test_fuzzy_kernel.py`` compares them).
+
+Candidates are ordered by score, then by alias number (ties: the alias listed first, as a scan over the table
+would pick).
+"""
+
+import numpy as np
+
+from libc.stdlib cimport free, malloc
+
+ctypedef fused ptr_t:
+    unsigned int
+    long long
+
+ctypedef fused tok_t:
+    unsigned short
+    int
+
+
+cdef inline bint _worse(float sa, int ia, float sb, int ib) noexcept nogil:
+    """Whether (sa, ia) ranks after (sb, ib): lower score, or the same score and a later alias."""
+    return sa < sb or (sa == sb and ia > ib)
+
+
+cdef void _sift(float* s, int* ids, Py_ssize_t n, Py_ssize_t i) noexcept nogil:
+    """Restore the heap (the worst entry on top) below position ``i``."""
+    cdef Py_ssize_t c
+    cdef float ts = s[i]
+    cdef int ti = ids[i]
+    while True:
+        c = 2 * i + 1
+        if c >= n:
+            break
+        if c + 1 < n and _worse(s[c + 1], ids[c + 1], s[c], ids[c]):
+            c += 1
+        if not _worse(s[c], ids[c], ts, ti):
+            break
+        s[i], ids[i] = s[c], ids[c]
+        i = c
+    s[i], ids[i] = ts, ti
+
+
+cdef Py_ssize_t _best(const float* s, const int* ids, Py_ssize_t n, Py_ssize_t k, float* hs, int* hi) noexcept nogil:
+    """The ``k`` best of ``n`` (score, alias) entries into ``hs``/``hi``, best first; returns how many."""
+    cdef Py_ssize_t m = 0, j, i
+    if k <= 0:
+        return 0
+    for j in range(n):
+        if m < k:
+            hs[m], hi[m] = s[j], ids[j]
+            m += 1
+            if m == k:
+                for i in range(k // 2 - 1, -1, -1):
+                    _sift(hs, hi, k, i)
+        elif _worse(hs[0], hi[0], s[j], ids[j]):
+            hs[0], hi[0] = s[j], ids[j]
+            _sift(hs, hi, k, 0)
+    if m < k:
+        for i in range(m // 2 - 1, -1, -1):
+            _sift(hs, hi, m, i)
+    # heap sort: the worst to the end, so the array ends best first
+    for j in range(m - 1, 0, -1):
+        hs[0], hs[j] = hs[j], hs[0]
+        hi[0], hi[j] = hi[j], hi[0]
+        _sift(hs, hi, j, 0)
+    return m
+
+
+def gather(const ptr_t[:] post_ptr, const int[:] post, const unsigned char[:] post_len,
+           const unsigned char[:] lengths, const long long[:] tokens, const float[:] weights,
+           float[:] scores, unsigned char[:] occ, int shortest, int longest, bint window,
+           Py_ssize_t keep, Py_ssize_t n, int query_len, float bonus):
+    """Add each token's weight onto the aliases holding it (only those with a folded length in [shortest,
+    longest] when ``window``, for a token in more than 64 aliases), keep the best aliases by that sum until they
+    hold ``keep`` of the (alias, token) hits, and return the ``n`` best of those by sum (+ ``bonus`` for an alias
+    within two letters of ``query_len``) over (alias length + query length), best first.  ``scores`` and ``occ``
+    (one per alias) are zero on entry and on return."""
+    cdef Py_ssize_t k, p, a, a2, b, lo, hi, mid, total = 0, n_touch = 0, m, j, cum
+    cdef int i
+    cdef float w
+    cdef Py_ssize_t n_tok = tokens.shape[0]
+    for k in range(n_tok):
+        total += <Py_ssize_t>(post_ptr[tokens[k] + 1] - post_ptr[tokens[k]])
+    cdef int* touched = <int*>malloc((total + 1) * sizeof(int))
+    cdef float* raw = <float*>malloc((total + 1) * sizeof(float))
+    cdef float* hs = <float*>malloc((total + 1) * sizeof(float))
+    cdef int* hi_ = <int*>malloc((total + 1) * sizeof(int))
+    if touched == NULL or raw == NULL or hs == NULL or hi_ == NULL:
+        free(touched); free(raw); free(hs); free(hi_)
+        raise MemoryError()
+    cdef Py_ssize_t hits = 0
+    try:
+        with nogil:
+            for k in range(n_tok):
+                a, b = <Py_ssize_t>post_ptr[tokens[k]], <Py_ssize_t>post_ptr[tokens[k] + 1]
+                if window and b - a > 64:  # postings are sorted by alias length within a token
+                    lo, hi = a, b
+                    while lo < hi:
+                        mid = (lo + hi) // 2
+                        if post_len[mid] < shortest:
+                            lo = mid + 1
+                        else:
+                            hi = mid
+                    a2 = lo
+                    lo, hi = a2, b
+                    while lo < hi:
+                        mid = (lo + hi) // 2
+                        if post_len[mid] <= longest:
+                            lo = mid + 1
+                        else:
+                            hi = mid
+                    a, b = a2, lo
+                w = weights[k]
+                for p in range(a, b):
+                    i = post[p]
+                    if occ[i] == 0:
+                        touched[n_touch] = i
+                        n_touch += 1
+                    if occ[i] < 255:
+                        occ[i] += 1
+                    scores[i] += w
+                hits += b - a
+            for j in range(n_touch):
+                raw[j] = scores[touched[j]]
+            if hits > keep:  # the best by sum while they hold ``keep`` hits (an alias holds one per token)
+                m = _best(raw, touched, n_touch, keep, hs, hi_)
+                cum = 0
+                j = 0
+                while j < m and cum < keep:
+                    cum += occ[hi_[j]]
+                    j += 1
+                m = j
+            else:
+                m = n_touch
+                for j in range(m):
+                    hs[j], hi_[j] = raw[j], touched[j]
+            for j in range(n_touch):
+                scores[touched[j]] = 0.0
+                occ[touched[j]] = 0
+            for j in range(m):
+                i = hi_[j]
+                w = hs[j]
+                if bonus != 0.0 and abs(<int>lengths[i] - query_len) <= 2:
+                    w = w + bonus
+                raw[j] = w / <float>(<int>lengths[i] + query_len)
+                touched[j] = i
+            m = _best(raw, touched, m, n, hs, hi_)
+        out = np.empty(m, dtype=np.int64)
+        for j in range(m):
+            out[j] = hi_[j]
+        return out
+    finally:
+        free(touched); free(raw); free(hs); free(hi_)
+
+
+def alias_tokens(const long long[:] cand, const ptr_t[:] alias_ptr, const tok_t[:] alias_tok, float[:] mark):
+    """The candidates' token lists, flat: (kept candidates, start of each one's tokens, their counts, the tokens,
+    the column of each token in the distinct tokens, the distinct tokens).  Candidates without tokens are dropped;
+    ``mark`` (one float per token) is zero on entry and on return."""
+    cdef Py_ssize_t n = cand.shape[0], j, p, total = 0, m = 0, u = 0, at = 0
+    cdef long long c
+    cdef Py_ssize_t a, b
+    cdef int t
+    for j in range(n):
+        total += <Py_ssize_t>(alias_ptr[cand[j] + 1] - alias_ptr[cand[j]])
+    kept = np.empty(n, dtype=np.int64)
+    starts = np.empty(n, dtype=np.int64)
+    lens = np.empty(n, dtype=np.int64)
+    toks = np.empty(total, dtype=np.int64)
+    col = np.empty(total, dtype=np.int32)
+    uniq = np.empty(total, dtype=np.int64)
+    cdef long long[:] kv = kept, sv = starts, lv = lens, tv = toks, uv = uniq
+    cdef int[:] cv = col
+    for j in range(n):
+        c = cand[j]
+        a, b = <Py_ssize_t>alias_ptr[c], <Py_ssize_t>alias_ptr[c + 1]
+        if b <= a:
+            continue
+        kv[m], sv[m], lv[m] = c, at, b - a
+        m += 1
+        for p in range(a, b):
+            t = alias_tok[p]
+            tv[at] = t
+            if mark[t] == 0.0:
+                uv[u] = t
+                u += 1
+                mark[t] = <float>u
+            cv[at] = <int>mark[t] - 1
+            at += 1
+    for j in range(u):
+        mark[uv[j]] = 0.0
+    return kept[:m], starts[:m], lens[:m], toks, col, uniq[:u]
+
+
+def slot_totals(const long long[:] starts, const long long[:] lens, const long long[:] toks, const int[:] col,
+                const float[:, :] sim, const int[:] rows, const float[:] mass, const int[:] times,
+                const long long[:] prop_ptr, const long long[:] prop_tok, const float[:] prop_w, float[:] mark):
+    """Per candidate, the sum over the query's slots of its best token's weight in that slot (times the hits,
+    up to the slot's ``times``, for a repeated word): a token weighs the larger of its edit similarity to the
+    slot's word (``sim[rows[s], col]``, times ``mass[s]``; no word when ``rows[s] < 0``) and its proposed weight
+    (``prop_tok``/``prop_w`` from ``prop_ptr[s]`` to ``prop_ptr[s + 1]``).  ``mark`` is zero on entry and return."""
+    cdef Py_ssize_t n = starts.shape[0], s, j, p, q
+    cdef Py_ssize_t n_slot = rows.shape[0]
+    cdef float best, g, v, hit, ms
+    cdef int row, tm
+    total = np.zeros(n, dtype=np.float32)
+    cdef float[:] tv = total
+    with nogil:
+        for s in range(n_slot):
+            for q in range(prop_ptr[s], prop_ptr[s + 1]):
+                mark[prop_tok[q]] = prop_w[q]
+            row, ms, tm = rows[s], mass[s], times[s]
+            for j in range(n):
+                best = 0.0
+                hit = 0.0
+                for p in range(starts[j], starts[j] + lens[j]):
+                    v = sim[row, col[p]] * ms if row >= 0 else 0.0
+                    g = mark[toks[p]]
+                    if v > g:
+                        g = v
+                    if g > best:
+                        best = g
+                    if g > 0.0:
+                        hit += 1.0
+                if tm == 1:
+                    tv[j] += best
+                else:
+                    tv[j] += best * (hit if hit < tm else <float>tm)
+            for q in range(prop_ptr[s], prop_ptr[s + 1]):
+                mark[prop_tok[q]] = 0.0
+    return total

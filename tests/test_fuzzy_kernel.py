@@ -1,0 +1,75 @@
+"""The compiled fuzzy kernel (normalizer/_fuzzy.pyx) against its numpy reference (names/fuzzy_kernel.py): the
+same candidates, in the same order, from the fuzzy index's search over a generated table large enough for every
+branch (postings cut to the query's length window, more hits than are kept, weak words, repeated words)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from normalizer import compiled
+from normalizer.names.fuzzy_index import FuzzyIndex
+from normalizer.names.keys import default_variants
+
+FIRST = ("Ahmet Mehmet Mustafa Hasan Huseyin Ibrahim Osman Yusuf Murat Emre Burak Kemal Selim Tarik Harun Halil "
+         "Omer Bilal Cemal Ismail Hamza Idris Yunus Zeki").split()
+MIDDLE = "bin ibn Abu Abd al-Rahman Hamid Said Nasir Karim Aziz Latif Majid Rashid".split()
+LAST = ("Yilmaz Kaya Demir Sahin Celik Yildiz Yildirim Ozturk Aydin Ozdemir Arslan Dogan Kilic Aslan Cetin Kara "
+        "Koc Kurt Ozkan Simsek").split()
+
+
+@pytest.fixture(scope="module")
+def index() -> FuzzyIndex:
+    if not compiled.available() or compiled.fuzzy is None:
+        pytest.fail("the compiled extensions are not built (pip install -e . builds them)")
+    texts = [f"{f} {m} {s}" for f in FIRST for m in MIDDLE for s in LAST]
+    texts += [f"{f} {s}" for f in FIRST for s in LAST] * 2  # homonyms: the same alias twice
+    texts += ["", "Tarik bin Tarik el-Kureyshi", "Harun bin Harun"]
+    return FuzzyIndex.build(texts, default_variants())
+
+
+def _queries() -> list[str]:
+    rng = random.Random(7)
+    out = ["Tariq bin Tarik el-Kureyşi", "Harun ben Haroun", "Mehmet", "Yilmaz", "Xqzvw Kaya", "Ahmet Ahmet Ahmet"]
+    for _ in range(150):
+        name = f"{rng.choice(FIRST)} {rng.choice(MIDDLE)} {rng.choice(LAST)}" if rng.random() < 0.6 \
+            else f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        chars = list(name)
+        for _ in range(rng.randint(0, 3)):
+            i = rng.randrange(len(chars))
+            op = rng.randrange(3)
+            if op == 0:
+                del chars[i]
+            elif op == 1:
+                chars[i] = rng.choice("aeiouklmnrstz")
+            else:
+                chars.insert(i, rng.choice("aeiouklmnrstz "))
+        out.append("".join(chars))
+    return out
+
+
+def _top(index: FuzzyIndex, query: str, use: bool) -> list[tuple[int, list[int]]]:
+    v = default_variants()
+    words = v.folder.fold_key(v.prepare(query)).split()
+    keys = [v.token(w) for w in words]
+    old = compiled.USE
+    compiled.USE = use
+    try:
+        slots, weak = index.expand(words, keys)
+        return index.top(slots, len(" ".join(words)), weak=weak)
+    finally:
+        compiled.USE = old
+
+
+def test_compiled_kernel_gives_the_reference_candidates(index: FuzzyIndex) -> None:
+    queries = _queries()
+    got = [_top(index, q, True) for q in queries]
+    assert got == [_top(index, q, False) for q in queries]
+    assert sum(len(g) for g in got) > 20 * len(queries)  # the search found candidates for most queries
+
+
+def test_equal_candidates_come_in_table_order(index: FuzzyIndex) -> None:
+    got = _top(index, "Ahmet Yilmaz", True)
+    same = [i for i, toks in got if toks == got[0][1]]
+    assert len(same) == 2 and same == sorted(same)  # the two homonyms, the one listed first first
