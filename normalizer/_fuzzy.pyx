@@ -11,6 +11,19 @@ import numpy as np
 
 from libc.stdlib cimport free, malloc
 
+cdef extern from *:
+    """
+    #if defined(__GNUC__)
+    #define nz_prefetch(p) __builtin_prefetch(p, 1)
+    #else
+    #define nz_prefetch(p) ((void)0)
+    #endif
+    """
+    void nz_prefetch(const void* p) noexcept nogil
+
+cdef enum:
+    AHEAD = 16  # postings read ahead: their per-alias sums are fetched from memory while the current ones add up
+
 ctypedef fused ptr_t:
     unsigned int
     long long
@@ -69,15 +82,43 @@ cdef Py_ssize_t _best(const float* s, const int* ids, Py_ssize_t n, Py_ssize_t k
     return m
 
 
+cdef void _select(float* s, int* ids, Py_ssize_t n, Py_ssize_t k) noexcept nogil:
+    """Reorder the ``n`` (score, alias) entries so that the first ``k`` are the ``k`` best, in any order (Hoare's
+    selection: linear time on average)."""
+    cdef Py_ssize_t lo = 0, hi = n - 1, i, j, at = k - 1
+    cdef float ps, ts
+    cdef int pi, ti
+    if k <= 0 or k >= n:
+        return
+    while lo < hi:
+        ps, pi = s[at], ids[at]
+        i, j = lo, hi
+        while i <= j:
+            while _worse(ps, pi, s[i], ids[i]):
+                i += 1
+            while _worse(s[j], ids[j], ps, pi):
+                j -= 1
+            if i <= j:
+                ts, ti = s[i], ids[i]
+                s[i], ids[i] = s[j], ids[j]
+                s[j], ids[j] = ts, ti
+                i += 1
+                j -= 1
+        if j < at:
+            lo = i
+        if at < i:
+            hi = j
+
+
 def gather(const ptr_t[:] post_ptr, const int[:] post, const unsigned char[:] post_len,
            const unsigned char[:] lengths, const long long[:] tokens, const float[:] weights,
-           float[:] scores, unsigned char[:] occ, int shortest, int longest, bint window,
+           float[:] work, int shortest, int longest, bint window,
            Py_ssize_t keep, Py_ssize_t n, int query_len, float bonus):
     """Add each token's weight onto the aliases holding it (only those with a folded length in [shortest,
     longest] when ``window``, for a token in more than 64 aliases), keep the best aliases by that sum until they
     hold ``keep`` of the (alias, token) hits, and return the ``n`` best of those by sum (+ ``bonus`` for an alias
-    within two letters of ``query_len``) over (alias length + query length), best first.  ``scores`` and ``occ``
-    (one per alias) are zero on entry and on return."""
+    within two letters of ``query_len``) over (alias length + query length), in no particular order.  ``work`` (two floats per
+    alias, side by side in memory: the sum and the hits) is zero on entry and on return."""
     cdef Py_ssize_t k, p, a, a2, b, lo, hi, mid, total = 0, n_touch = 0, m, j, cum
     cdef int i
     cdef float w
@@ -115,22 +156,25 @@ def gather(const ptr_t[:] post_ptr, const int[:] post, const unsigned char[:] po
                     a, b = a2, lo
                 w = weights[k]
                 for p in range(a, b):
+                    if p + AHEAD < b:
+                        nz_prefetch(&work[2 * post[p + AHEAD]])
                     i = post[p]
-                    if occ[i] == 0:
+                    if work[2 * i + 1] == 0.0:
                         touched[n_touch] = i
                         n_touch += 1
-                    if occ[i] < 255:
-                        occ[i] += 1
-                    scores[i] += w
+                    work[2 * i + 1] += 1.0
+                    work[2 * i] += w
                 hits += b - a
             for j in range(n_touch):
-                raw[j] = scores[touched[j]]
+                raw[j] = work[2 * touched[j]]
             if hits > keep:  # the best by sum while they hold ``keep`` hits (an alias holds one per token)
-                m = _best(raw, touched, n_touch, keep, hs, hi_)
+                m = keep if keep < n_touch else n_touch
+                _select(raw, touched, n_touch, m)
+                m = _best(raw, touched, m, m, hs, hi_)
                 cum = 0
                 j = 0
                 while j < m and cum < keep:
-                    cum += occ[hi_[j]]
+                    cum += <Py_ssize_t>work[2 * hi_[j] + 1]
                     j += 1
                 m = j
             else:
@@ -138,8 +182,8 @@ def gather(const ptr_t[:] post_ptr, const int[:] post, const unsigned char[:] po
                 for j in range(m):
                     hs[j], hi_[j] = raw[j], touched[j]
             for j in range(n_touch):
-                scores[touched[j]] = 0.0
-                occ[touched[j]] = 0
+                work[2 * touched[j]] = 0.0
+                work[2 * touched[j] + 1] = 0.0
             for j in range(m):
                 i = hi_[j]
                 w = hs[j]
@@ -147,10 +191,12 @@ def gather(const ptr_t[:] post_ptr, const int[:] post, const unsigned char[:] po
                     w = w + bonus
                 raw[j] = w / <float>(<int>lengths[i] + query_len)
                 touched[j] = i
-            m = _best(raw, touched, m, n, hs, hi_)
+            if m > n:
+                _select(raw, touched, m, n)
+                m = n
         out = np.empty(m, dtype=np.int64)
         for j in range(m):
-            out[j] = hi_[j]
+            out[j] = touched[j]
         return out
     finally:
         free(touched); free(raw); free(hs); free(hi_)

@@ -21,13 +21,15 @@ def kernel() -> ModuleType:
 
 
 def gather(post_ptr: np.ndarray, post: np.ndarray, post_len: np.ndarray, lengths: np.ndarray, tokens: np.ndarray,
-           weights: np.ndarray, scores: np.ndarray, occ: np.ndarray, shortest: int, longest: int, window: bool,
+           weights: np.ndarray, work: np.ndarray, shortest: int, longest: int, window: bool,
            keep: int, n: int, query_len: int, bonus: float) -> np.ndarray:
     """Add each token's weight onto the aliases holding it (only those with a folded length in [shortest,
     longest] when ``window``, for a token in more than 64 aliases), keep the best aliases by that sum until they
     hold ``keep`` of the (alias, token) hits, and return the ``n`` best of those by sum (+ ``bonus`` for an alias
-    within two letters of ``query_len``) over (alias length + query length), best first.  ``scores`` (one per
-    alias) is zero on entry and on return; ``occ`` is the compiled kernel's (unused here)."""
+    within two letters of ``query_len``) over (alias length + query length), in no particular order (here: best
+    first).  ``work`` (two floats per
+    alias: the sum and, in the compiled kernel, the hits) is zero on entry and on return."""
+    scores = work[0::2]
     parts = []
     for t, w in zip(tokens.tolist(), weights, strict=True):
         a, b = int(post_ptr[t]), int(post_ptr[t + 1])

@@ -219,7 +219,7 @@ class Search:
         bonus = float(sum(len(w) for _, w in weak))
         work = self.take_scores()
         try:
-            cand = kernel().gather(self.post_ptr, self.post, self.post_len, self.lengths, tokens, weights, *work,
+            cand = kernel().gather(self.post_ptr, self.post, self.post_len, self.lengths, tokens, weights, work,
                                    shortest, longest, lengths is not None, 2 * n, n, query_len, bonus)
         finally:
             self.give_scores(work)
