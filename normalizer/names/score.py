@@ -5,6 +5,7 @@ returns a number in [0, 1]; :func:`combine` turns them into one score.  Deciding
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -171,28 +172,31 @@ def align(query: list[TokenKey], alias: list[TokenKey], weight: Callable[[TokenK
                    "coverage_query": round(s, 4), "coverage_alias": round(s, 4)}
     wt = weight or (lambda t: 1.0)
     wa = [wt(t) * (PARTICLE_WEIGHT if t.kind == "particle" else 1.0) for t in a]
+    # the pairs alike enough (MIN_PAIR), word with word first, then words written as one; best first (a stable
+    # sort: among equals, word with word first)
     options: list[tuple[float, tuple[int, ...], tuple[int, ...]]] = []
     for i, x in enumerate(q):
         for j, y in enumerate(a):
-            options.append((pair_similarity(x, y), (i,), (j,)))
+            s = pair_similarity(x, y)
+            if s >= MIN_PAIR:
+                options.append((s, (i,), (j,)))
+    ratio = fuzz.ratio
     for i in range(len(q) - 1):  # two query words written as one (long) alias word, and the reverse
         joined = _joined(q[i], q[i + 1])
         for j, y in enumerate(a):
-            if len(y.roman) >= MIN_JOINED:
-                options.append((fuzz.ratio(joined, y.roman) / 100, (i, i + 1), (j,)))
+            if len(y.roman) >= MIN_JOINED and (s := ratio(joined, y.roman) / 100) >= MIN_PAIR:
+                options.append((s, (i, i + 1), (j,)))
     for j in range(len(a) - 1):
         joined = _joined(a[j], a[j + 1])
         for i, x in enumerate(q):
-            if len(x.roman) >= MIN_JOINED:
-                options.append((fuzz.ratio(x.roman, joined) / 100, (i,), (j, j + 1)))
-    options.sort(key=lambda o: (-o[0], len(o[1]) + len(o[2])))
+            if len(x.roman) >= MIN_JOINED and (s := ratio(x.roman, joined) / 100) >= MIN_PAIR:
+                options.append((s, (i,), (j, j + 1)))
+    options.sort(key=itemgetter(0), reverse=True)
     used_q: set[int] = set()
     used_a: set[int] = set()
     pairs = []
     for s, qi, aj in options:
-        if s < MIN_PAIR:
-            break
-        if used_q.intersection(qi) or used_a.intersection(aj):
+        if not used_q.isdisjoint(qi) or not used_a.isdisjoint(aj):
             continue
         used_q.update(qi)
         used_a.update(aj)
