@@ -76,22 +76,26 @@ def resolve_name(norm: Normalizer, name: str, *, limit: int = 5, lang: str | Non
     quick = _quick(index, found, qstr, qroman)
     keys = [tuple(toks) for _, toks in found]
     weights: dict[str, float] = {}
-    known_words: dict[str, bool] = {}
+    # a word's token number: the candidates' words are tokens of known number, others are looked up once
+    token_of: dict[str, int | None] = {vocab[t]: t for _, toks in found for t in toks}
+
+    def token(text: str) -> int | None:
+        got = token_of.get(text, -1)
+        if got == -1:
+            got = token_of[text] = index.token(text) if text else None
+        return got
 
     def rarity(t: TokenKey) -> float:
         """A word's weight: rarer in the tables weighs more, (1 + ln(N / df))² (a unique word of N aliases weighs
         ~(1 + ln N)², a word of every alias 1): a rare surname says much more than Muhammad or Abdul."""
         got = weights.get(t.text)
         if got is None:
-            tid = index.token(t.text) if t.text else None
+            tid = token(t.text)
             got = weights[t.text] = 1.0 if tid is None else (math.log((n_alias + 1) / (int(index.df[tid]) + 1)) + 1.0) ** 2
         return got
 
     def known(t: TokenKey) -> bool:
-        got = known_words.get(t.text)
-        if got is None:
-            got = known_words[t.text] = bool(t.text) and index.token(t.text) is not None
-        return got
+        return bool(t.text) and token(t.text) is not None
 
     strength = min(1.0, 0.4 + key_strength(qtok))
 
