@@ -10,6 +10,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from .. import compiled
 from .abjad import bare_arabic
 from .keys import TokenKey, default_variants, key_of, roman_of
 
@@ -171,6 +172,23 @@ def align(query: list[TokenKey], alias: list[TokenKey], weight: Callable[[TokenK
                                 "similarity": round(s, 3)}] if s else [],
                    "coverage_query": round(s, 4), "coverage_alias": round(s, 4)}
     wt = weight or (lambda t: 1.0)
+    if compiled.USE and compiled.align is not None:  # normalizer/_align.pyx: the same steps in C
+        pairs, cov_q, cov_a = compiled.align.coverage(q, a, wt, known, pair_similarity, fuzz.ratio, PARTICLE_WEIGHT,
+                                                      MIN_PAIR, MIN_JOINED)
+    else:
+        pairs, cov_q, cov_a = _coverage(q, a, wt, known)
+    feats = {"aligned": [{"query": " ".join(q[i].text or q[i].roman for i in qi),
+                          "alias": " ".join(a[j].text or a[j].roman for j in aj), "similarity": round(s, 3)}
+                         for s, qi, aj in pairs],
+             "coverage_query": round(cov_q, 4), "coverage_alias": round(cov_a, 4)}
+    return QUERY_SHARE * cov_q + (1 - QUERY_SHARE) * cov_a, feats
+
+
+def _coverage(q: list[TokenKey], a: list[TokenKey], wt: Callable[[TokenKey], float],
+              known: Callable[[TokenKey], bool] | None) -> tuple[list[tuple[float, tuple[int, ...], tuple[int, ...]]],
+                                                                 float, float]:
+    """:func:`align`'s word pairs (similarity, query words, alias words) and both coverages (the reference of the
+    compiled ``normalizer/_align.pyx``)."""
     wa = [wt(t) * (PARTICLE_WEIGHT if t.kind == "particle" else 1.0) for t in a]
     # the pairs alike enough (MIN_PAIR), word with word first, then words written as one; best first (a stable
     # sort: among equals, word with word first)
@@ -216,11 +234,7 @@ def align(query: list[TokenKey], alias: list[TokenKey], weight: Callable[[TokenK
                 wq[i] = w * (PARTICLE_WEIGHT if q[i].kind == "particle" else 1.0)
             got_q += wq[i] * s
     cov_q = got_q / sum(wq)
-    feats = {"aligned": [{"query": " ".join(q[i].text or q[i].roman for i in qi),
-                          "alias": " ".join(a[j].text or a[j].roman for j in aj), "similarity": round(s, 3)}
-                         for s, qi, aj in pairs],
-             "coverage_query": round(cov_q, 4), "coverage_alias": round(cov_a, 4)}
-    return QUERY_SHARE * cov_q + (1 - QUERY_SHARE) * cov_a, feats
+    return pairs, cov_q, cov_a
 
 
 def _joined(x: TokenKey, y: TokenKey) -> str:
