@@ -1,7 +1,8 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
 """Compiled fuzzy kernel: the gather and verify steps of :meth:`FuzzyIndex.top
-<normalizer.names.fuzzy_search.Search.top>` (the per-posting and per-token loops), the same rules and the same
-float32 arithmetic as the numpy reference in ``fuzzy_search.py`` (``tests/test_fuzzy_kernel.py`` compares them).
+<normalizer.names.fuzzy_search.Search.top>` (the per-posting and per-token loops) and the index's CRC-table
+lookups (a token's number, deletion neighbours), the same rules and the same float32 arithmetic as the reference
+in ``names/fuzzy_kernel.py`` (``tests/test_fuzzy_kernel.py`` compares them).
 
 Candidates are ordered by score, then by alias number (ties: the alias listed first, as a scan over the table
 would pick).
@@ -278,3 +279,96 @@ def slot_totals(const long long[:] starts, const long long[:] lens, const long l
             for q in range(prop_ptr[s], prop_ptr[s + 1]):
                 mark[prop_tok[q]] = 0.0
     return total
+
+
+# ------------------------------------------------------------------------------------ token and neighbour lookups
+cdef unsigned int _crc_table[256]
+
+
+cdef void _crc_init() noexcept:
+    cdef unsigned int c
+    cdef int n, k
+    for n in range(256):
+        c = n
+        for k in range(8):
+            c = (0xEDB88320U ^ (c >> 1)) if c & 1 else (c >> 1)
+        _crc_table[n] = c
+
+
+_crc_init()
+
+
+cdef inline unsigned int _crc(unsigned int crc, const unsigned char* buf, Py_ssize_t n) noexcept nogil:
+    """zlib's CRC-32 of ``buf`` continued from ``crc`` (``_crc(_crc(0, a), b) == zlib.crc32(a + b)``)."""
+    cdef Py_ssize_t i
+    crc = crc ^ 0xFFFFFFFFU
+    for i in range(n):
+        crc = _crc_table[(crc ^ buf[i]) & 0xFF] ^ (crc >> 8)
+    return crc ^ 0xFFFFFFFFU
+
+
+cdef inline Py_ssize_t _lower(const unsigned int[:] h, unsigned int x) noexcept nogil:
+    cdef Py_ssize_t lo = 0, hi = h.shape[0], mid
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if h[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def lookup(str word, const unsigned int[:] hashes, const tok_t[:] ids, list vocab):
+    """The number of ``word`` in ``vocab`` through the sorted CRC table (``hashes``, ``ids``), or None."""
+    cdef bytes b = word.encode("utf-8")
+    cdef unsigned int h = _crc(0, b, len(b))
+    cdef Py_ssize_t at = _lower(hashes, h), n = hashes.shape[0]
+    while at < n and hashes[at] == h:
+        if vocab[ids[at]] == word:
+            return int(ids[at])
+        at += 1
+    return None
+
+
+def neighbours(list words, Py_ssize_t min_len, Py_ssize_t max_len, const unsigned int[:] hashes, const tok_t[:] ids):
+    """For each word, the numbers whose entries in the sorted CRC table (``hashes``, ``ids``) carry the CRC of the
+    word or, for a word of ``min_len`` to ``max_len`` characters, of one of its one-character deletions."""
+    cdef bytes b
+    cdef const unsigned char* p
+    cdef Py_ssize_t nb, i, c, n_char, lo, k, n = hashes.shape[0]
+    cdef unsigned int h
+    cdef Py_ssize_t starts[4 * 64 + 2]
+    cdef unsigned int pre[4 * 64 + 2]
+    if max_len > 64:
+        raise ValueError("max_len > 64")
+    out = []
+    for w in words:
+        got = set()
+        b = w.encode("utf-8")
+        p = b
+        nb = len(b)
+        n_char = len(w)
+        # the word itself, then each deletion: the CRC of the bytes before the character continued over those after
+        h = _crc(0, p, nb)
+        lo = _lower(hashes, h)
+        while lo < n and hashes[lo] == h:
+            got.add(ids[lo])
+            lo += 1
+        if min_len <= n_char <= max_len:
+            c = 0
+            for i in range(nb):
+                if (p[i] & 0xC0) != 0x80:  # a character starts here
+                    starts[c] = i
+                    c += 1
+            starts[c] = nb
+            pre[0] = 0
+            for k in range(c):
+                pre[k + 1] = _crc(pre[k], p + starts[k], starts[k + 1] - starts[k])
+            for k in range(c):
+                h = _crc(pre[k], p + starts[k + 1], nb - starts[k + 1])
+                lo = _lower(hashes, h)
+                while lo < n and hashes[lo] == h:
+                    got.add(ids[lo])
+                    lo += 1
+        out.append(got)
+    return out

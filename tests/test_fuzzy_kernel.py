@@ -73,3 +73,25 @@ def test_equal_candidates_come_in_table_order(index: FuzzyIndex) -> None:
     got = _top(index, "Ahmet Yilmaz", True)
     same = [i for i, toks in got if toks == got[0][1]]
     assert len(same) == 2 and same == sorted(same)  # the two homonyms, the one listed first first
+
+
+def test_compiled_lookups_give_the_reference_tokens(index: FuzzyIndex) -> None:
+    rng = random.Random(5)
+    words = [rng.choice(index.vocab) for _ in range(300)]
+    words += ["".join(rng.choice("aeıışğüöçkrmnحسنкирлλ") for _ in range(rng.randint(0, 12))) for _ in range(300)]
+    words += [w[:i] + w[i + 1:] for w in words[:300] for i in range(0, len(w), 3)] + ["x" * 41, "y" * 40]
+    skels = index.skels + [s[1:] for s in index.skels]
+
+    def run() -> tuple:
+        return ([index.token(w) for w in words], index.neighbours(words), index.neighbours(words, romans=True),
+                index.neighbours(skels, skeletons=True), index.neighbours(skels, skeletons=True, min_len=4))
+
+    old = compiled.USE
+    try:
+        compiled.USE = True
+        got = run()
+        compiled.USE = False
+        assert got == run()
+    finally:
+        compiled.USE = old
+    assert sum(t is not None for t in got[0]) >= 300 and sum(map(len, got[1])) > 600  # deletions meet tokens

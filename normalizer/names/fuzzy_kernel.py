@@ -1,5 +1,6 @@
-"""The fuzzy index's gather and verify loops in numpy: the reference of the compiled kernel (``normalizer/_fuzzy.pyx``,
-same signatures, same rules, same float32 arithmetic); :func:`kernel` gives the one that runs.
+"""The fuzzy index's gather and verify loops in numpy and its CRC-table lookups: the reference of the compiled kernel
+(``normalizer/_fuzzy.pyx``, same signatures, same rules, same float32 arithmetic); :func:`kernel` gives the one that
+runs.
 
 Candidates are ordered by score, then by alias number (ties: the alias listed first, as a scan over the table
 would pick).
@@ -8,7 +9,9 @@ would pick).
 from __future__ import annotations
 
 import sys
+from array import array
 from types import ModuleType
+from zlib import crc32
 
 import numpy as np
 
@@ -94,3 +97,41 @@ def slot_totals(starts: np.ndarray, lens: np.ndarray, toks: np.ndarray, col: np.
             hits = np.add.reduceat((got > 0).astype(np.float32), starts)
             total += best * np.minimum(hits, np.float32(times[s]))
     return total
+
+
+def crc(s: str) -> int:
+    return crc32(s.encode("utf-8"))
+
+
+def deletions(s: str, min_len: int, max_len: int) -> list[str]:
+    return [s[:i] + s[i + 1:] for i in range(len(s))] if min_len <= len(s) <= max_len else []
+
+
+def lookup(word: str, hashes: np.ndarray, ids: np.ndarray, vocab: list[str]) -> int | None:
+    """The number of ``word`` in ``vocab`` through the sorted CRC table (``hashes``, ``ids``), or None."""
+    h = crc(word)
+    at = int(hashes.searchsorted(np.uint32(h)))
+    while at < len(hashes) and hashes[at] == h:
+        t = int(ids[at])
+        if vocab[t] == word:
+            return t
+        at += 1
+    return None
+
+
+def neighbours(words: list[str], min_len: int, max_len: int, hashes: np.ndarray, ids: np.ndarray) -> list[set[int]]:
+    """For each word, the numbers whose entries in the sorted CRC table (``hashes``, ``ids``) carry the CRC of the
+    word or, for a word of ``min_len`` to ``max_len`` characters, of one of its one-character deletions."""
+    hs, owner = array("I"), []
+    for j, w in enumerate(words):
+        for v in {w, *deletions(w, min_len, max_len)}:
+            hs.append(crc(v))
+            owner.append(j)
+    out: list[set[int]] = [set() for _ in words]
+    if hs:
+        q = np.frombuffer(hs, dtype=np.uint32)
+        lo, hi = np.searchsorted(hashes, q, "left").tolist(), np.searchsorted(hashes, q, "right").tolist()
+        for j, a, b in zip(owner, lo, hi, strict=True):
+            if b > a:
+                out[j].update(ids[a:b].tolist())
+    return out
