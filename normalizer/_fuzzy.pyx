@@ -211,8 +211,12 @@ def alias_tokens(const long long[:] cand, const ptr_t[:] alias_ptr, const tok_t[
     cdef long long c
     cdef Py_ssize_t a, b
     cdef int t
-    for j in range(n):
-        total += <Py_ssize_t>(alias_ptr[cand[j] + 1] - alias_ptr[cand[j]])
+    for j in range(n):  # (the token lists are fetched from memory ahead of the second pass)
+        if j + AHEAD < n:
+            nz_prefetch(&alias_ptr[cand[j + AHEAD]])
+        a = <Py_ssize_t>alias_ptr[cand[j]]
+        nz_prefetch(&alias_tok[a])
+        total += <Py_ssize_t>alias_ptr[cand[j] + 1] - a
     kept = np.empty(n, dtype=np.int64)
     starts = np.empty(n, dtype=np.int64)
     lens = np.empty(n, dtype=np.int64)
@@ -242,43 +246,69 @@ def alias_tokens(const long long[:] cand, const ptr_t[:] alias_ptr, const tok_t[
     return kept[:m], starts[:m], lens[:m], toks, col, uniq[:u]
 
 
-def slot_totals(const long long[:] starts, const long long[:] lens, const long long[:] toks, const int[:] col,
-                const float[:, :] sim, const int[:] rows, const float[:] mass, const int[:] times,
-                const long long[:] prop_ptr, const long long[:] prop_tok, const float[:] prop_w, float[:] mark):
-    """Per candidate, the sum over the query's slots of its best token's weight in that slot (times the hits,
-    up to the slot's ``times``, for a repeated word): a token weighs the larger of its edit similarity to the
-    slot's word (``sim[rows[s], col]``, times ``mass[s]``; no word when ``rows[s] < 0``) and its proposed weight
-    (``prop_tok``/``prop_w`` from ``prop_ptr[s]`` to ``prop_ptr[s + 1]``).  ``mark`` is zero on entry and return."""
-    cdef Py_ssize_t n = starts.shape[0], s, j, p, q
-    cdef Py_ssize_t n_slot = rows.shape[0]
+def best_aliases(const long long[:] cand, const long long[:] starts, const long long[:] lens,
+                 const long long[:] toks, const int[:] col, const float[:, :] sim, list slots, list rows, list times,
+                 const unsigned char[:] lengths, int query_len, Py_ssize_t limit, float[:] mark):
+    """The ``limit`` best candidates, best first, each with its tokens, and twice the best one's score.  A
+    candidate's score is the sum over the query's ``slots`` (distinct; ``times``: how often each stands in the
+    query) of its best token's weight in that slot (times its matching tokens, up to ``times``, for a repeated
+    word), over (its length + the query's): a token weighs the larger of its edit similarity to the slot's word
+    (``sim[rows[s], col]`` times the slot's ``mass``; no word when ``rows[s] < 0``) and the slot's weight for it.
+    ``mark`` is zero on entry and on return."""
+    cdef Py_ssize_t n = starts.shape[0], s, j, p, k, m
+    cdef Py_ssize_t n_slot = len(slots)
     cdef float best, g, v, hit, ms
     cdef int row, tm
-    total = np.zeros(n, dtype=np.float32)
-    cdef float[:] tv = total
-    with nogil:
+    cdef float* total = <float*>malloc((n + 1) * sizeof(float))
+    cdef int* ids = <int*>malloc((n + 1) * sizeof(int))
+    cdef float* hs = <float*>malloc((n + 1) * sizeof(float))
+    cdef int* hi = <int*>malloc((n + 1) * sizeof(int))
+    if not (total and ids and hs and hi):
+        free(total); free(ids); free(hs); free(hi)
+        raise MemoryError()
+    try:
+        for j in range(n):
+            total[j] = 0.0
+            ids[j] = <int>j
         for s in range(n_slot):
-            for q in range(prop_ptr[s], prop_ptr[s + 1]):
-                mark[prop_tok[q]] = prop_w[q]
-            row, ms, tm = rows[s], mass[s], times[s]
+            slot = slots[s]
+            for t, w in (<dict>slot).items():
+                mark[<Py_ssize_t>t] = <float>w
+            row, tm = rows[s], times[s]
+            ms = <float>getattr(slot, "mass", 0.0)
+            with nogil:
+                for j in range(n):
+                    best = 0.0
+                    hit = 0.0
+                    for p in range(starts[j], starts[j] + lens[j]):
+                        v = sim[row, col[p]] * ms if row >= 0 else 0.0
+                        g = mark[toks[p]]
+                        if v > g:
+                            g = v
+                        if g > best:
+                            best = g
+                        if g > 0.0:
+                            hit += 1.0
+                    if tm == 1:
+                        total[j] += best
+                    else:
+                        total[j] += best * (hit if hit < tm else <float>tm)
+            for t in (<dict>slot):
+                mark[<Py_ssize_t>t] = 0.0
+        for j in range(n):
+            total[j] = total[j] / (<float>lengths[cand[j]] + <float>query_len)
+            ids[j] = <int>cand[j]
+        # the best by score, then by alias number: select, then order the few kept
+        m = _best(total, ids, n, limit, hs, hi)
+        found = []
+        for k in range(m):  # the position of each kept alias in ``cand`` (alias numbers are distinct)
             for j in range(n):
-                best = 0.0
-                hit = 0.0
-                for p in range(starts[j], starts[j] + lens[j]):
-                    v = sim[row, col[p]] * ms if row >= 0 else 0.0
-                    g = mark[toks[p]]
-                    if v > g:
-                        g = v
-                    if g > best:
-                        best = g
-                    if g > 0.0:
-                        hit += 1.0
-                if tm == 1:
-                    tv[j] += best
-                else:
-                    tv[j] += best * (hit if hit < tm else <float>tm)
-            for q in range(prop_ptr[s], prop_ptr[s + 1]):
-                mark[prop_tok[q]] = 0.0
-    return total
+                if ids[j] == hi[k]:
+                    found.append((hi[k], [toks[p] for p in range(starts[j], starts[j] + lens[j])]))
+                    break
+        return found, (2 * <double>hs[0] if m else 0.0)
+    finally:
+        free(total); free(ids); free(hs); free(hi)
 
 
 # ------------------------------------------------------------------------------------ token and neighbour lookups

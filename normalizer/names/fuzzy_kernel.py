@@ -74,29 +74,33 @@ def alias_tokens(cand: np.ndarray, alias_ptr: np.ndarray, alias_tok: np.ndarray,
     return cand, offsets, lens, toks, col.astype(np.int32), uniq
 
 
-def slot_totals(starts: np.ndarray, lens: np.ndarray, toks: np.ndarray, col: np.ndarray, sim: np.ndarray,
-                rows: np.ndarray, mass: np.ndarray, times: np.ndarray, prop_ptr: np.ndarray, prop_tok: np.ndarray,
-                prop_w: np.ndarray, mark: np.ndarray) -> np.ndarray:
-    """Per candidate, the sum over the query's slots of its best token's weight in that slot (times the hits,
-    up to the slot's ``times``, for a repeated word): a token weighs the larger of its edit similarity to the
-    slot's word (``sim[rows[s], col]``, times ``mass[s]``; no word when ``rows[s] < 0``) and its proposed weight
-    (``prop_tok``/``prop_w`` from ``prop_ptr[s]`` to ``prop_ptr[s + 1]``).  ``mark`` is zero on entry and return."""
+def best_aliases(cand: np.ndarray, starts: np.ndarray, lens: np.ndarray, toks: np.ndarray, col: np.ndarray,
+                 sim: np.ndarray, slots: list[dict[int, float]], rows: list[int], times: list[int],
+                 lengths: np.ndarray, query_len: int, limit: int, mark: np.ndarray) -> tuple[list, float]:
+    """The ``limit`` best candidates, best first, each with its tokens, and twice the best one's score.  A
+    candidate's score is the sum over the query's ``slots`` (distinct; ``times``: how often each stands in the
+    query) of its best token's weight in that slot (times its matching tokens, up to ``times``, for a repeated
+    word), over (its length + the query's): a token weighs the larger of its edit similarity to the slot's word
+    (``sim[rows[s], col]`` times the slot's ``mass``; no word when ``rows[s] < 0``) and the slot's weight for it.
+    ``mark`` is zero on entry and on return."""
     total = np.zeros(len(starts), dtype=np.float32)
-    if not len(starts):
-        return total
-    for s in range(len(rows)):
-        got = sim[rows[s], col] * mass[s] if rows[s] >= 0 else np.zeros(len(toks), np.float32)
-        ts = prop_tok[prop_ptr[s]:prop_ptr[s + 1]]
-        mark[ts] = prop_w[prop_ptr[s]:prop_ptr[s + 1]]
+    for slot, row, times_s in zip(slots, rows, times, strict=True):
+        got = sim[row, col] * np.float32(getattr(slot, "mass", 0.0)) if row >= 0 else np.zeros(len(toks), np.float32)
+        ts = np.fromiter(slot.keys(), np.int64, len(slot))
+        mark[ts] = np.fromiter(slot.values(), np.float32, len(slot))
         got = np.maximum(got, mark[toks])
         mark[ts] = 0.0
         best = np.maximum.reduceat(got, starts)
-        if times[s] == 1:
+        if times_s == 1:
             total += best
         else:  # a repeated word: once per time the alias has a matching token
             hits = np.add.reduceat((got > 0).astype(np.float32), starts)
-            total += best * np.minimum(hits, np.float32(times[s]))
-    return total
+            total += best * np.minimum(hits, np.float32(times_s))
+    total /= lengths[cand].astype(np.float32) + query_len
+    best = np.lexsort((cand, -total))[:limit]
+    flat, at, n = toks.tolist(), starts[best].tolist(), lens[best].tolist()
+    return ([(i, flat[a:a + m]) for i, a, m in zip(cand[best].tolist(), at, n, strict=True)],
+            2 * float(total[best[0]]) if len(best) else 0.0)
 
 
 def crc(s: str) -> int:

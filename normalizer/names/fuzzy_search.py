@@ -228,7 +228,7 @@ class Search:
     def _verify(self: FuzzyIndex, cand: np.ndarray, slots: list[dict[int, float]], query_len: int,
                 limit: int) -> tuple[Found, float]:
         """Exact scores of the candidate aliases over all the query's words (:func:`~normalizer.names.fuzzy_kernel.
-        slot_totals` over their token lists)."""
+        best_aliases` over their token lists)."""
         k = kernel()
         mark = self.scratch()
         cand, starts, lens, toks, col, uniq = k.alias_tokens(cand, self.alias_ptr, self.alias_tok, mark)
@@ -244,19 +244,9 @@ class Search:
         for sims in slots:
             times[id(sims)] = times.get(id(sims), 0) + 1
         distinct = list({id(s): s for s in slots}.values())
-        rows = np.array([row[w] if (w := getattr(s, "word", "")) else -1 for s in distinct], np.int32)
-        mass = np.array([getattr(s, "mass", 0.0) for s in distinct], np.float32)
-        counts = np.array([times[id(s)] for s in distinct], np.int32)
-        prop_ptr = np.zeros(len(distinct) + 1, np.int64)
-        np.cumsum([len(s) for s in distinct], out=prop_ptr[1:])
-        prop_tok = np.fromiter((t for s in distinct for t in s), np.int64, int(prop_ptr[-1]))
-        prop_w = np.fromiter((w for s in distinct for w in s.values()), np.float32, int(prop_ptr[-1]))
-        total = k.slot_totals(starts, lens, toks, col, sim, rows, mass, counts, prop_ptr, prop_tok, prop_w, mark)
-        total /= self.lengths[cand].astype(np.float32) + query_len
-        best = np.lexsort((cand, -total))[:limit]
-        flat_toks, at, n = toks.tolist(), starts[best].tolist(), lens[best].tolist()
-        return ([(i, flat_toks[a:a + m]) for i, a, m in zip(cand[best].tolist(), at, n, strict=True)],
-                2 * float(total[best[0]]))
+        rows = [row[w] if (w := getattr(s, "word", "")) else -1 for s in distinct]
+        return k.best_aliases(cand, starts, lens, toks, col, sim, distinct, rows, [times[id(s)] for s in distinct],
+                              self.lengths, query_len, limit, mark)
 
     def candidates(self: FuzzyIndex, keys: list[TokenKey], limit: int) -> list[int]:
         """Aliases sharing variant skeletons (or one-deletion neighbours of them) with ``keys``: for the fuzzy pass,
