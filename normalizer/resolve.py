@@ -19,7 +19,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from .names.keys import TokenKey, key_of, roman_of
-from .names.score import key_strength, name_score
+from .names.score import name_score
 from .types import Alias, Candidate
 
 if TYPE_CHECKING:
@@ -97,16 +97,7 @@ def resolve_name(norm: Normalizer, name: str, *, limit: int = 5, lang: str | Non
     def known(t: TokenKey) -> bool:
         return bool(t.text) and token(t.text) is not None
 
-    strength = min(1.0, 0.4 + key_strength(qtok))
-
-    def beaten(score: float) -> bool:
-        """Whether ``limit`` entities already score above ``score`` (a candidate scoring at most that is not
-        returned)."""
-        if len(best) < limit:
-            return False
-        return sorted((v[0] for v in best.values()), reverse=True)[limit - 1] > score
-
-    scored: dict[tuple[int, ...], tuple[str, float, dict[str, Any]] | None] = {}  # homonyms share their score
+    scored: dict[tuple[int, ...], tuple[str, float, dict[str, Any]]] = {}  # homonyms share their score
     same_keys: dict[tuple[int, ...], bool] = {}
     top = max(quick, default=0.0)
     for rank, n in enumerate(sorted(range(len(found)), key=lambda n: -quick[n])):
@@ -128,19 +119,11 @@ def resolve_name(norm: Normalizer, name: str, *, limit: int = 5, lang: str | Non
             got = scored[k]
         else:
             atok = [variants.token(vocab[t]) for t in toks]
-            # name_score's bound with a perfect alignment: a candidate that cannot reach the first ``limit`` is
-            # not scored (the alignment is most of the cost)
-            whole = max(fuzz.ratio(qroman, roman_of(atok)) / 100, quick[n] / 100)
-            if beaten(round(0.94 * (0.55 + 0.45 * whole) * strength, 4)):
-                got = None
-            else:
-                score, feats = name_score(qtok, atok, folded=quick[n] / 100, weight=rarity, known=known)
-                if same_key:
-                    feats["key_match"] = "variant"
-                got = ("variant" if same_key else "fuzzy", score, feats)
-            scored[k] = got
-        if got is not None:
-            offer(i, eid, got[1], got[0], got[2])
+            score, feats = name_score(qtok, atok, folded=quick[n] / 100, weight=rarity, known=known)
+            if same_key:
+                feats["key_match"] = "variant"
+            got = scored[k] = ("variant" if same_key else "fuzzy", score, feats)
+        offer(i, eid, got[1], got[0], got[2])
     return _ranked(norm, best, limit, name=name, lang=lang)
 
 
