@@ -311,6 +311,57 @@ def best_aliases(const long long[:] cand, const long long[:] starts, const long 
         free(total); free(ids); free(hs); free(hi)
 
 
+ctypedef fused idx_t:
+    int
+    long long
+
+
+cdef inline bint _pick_before(float sa, int da, long long ta, float sb, int db, long long tb) noexcept nogil:
+    return sa > sb or (sa == sb and (da > db or (da == db and ta < tb)))
+
+
+def pick(const idx_t[:] tokens, const float[:] sims, const int[:] df, Py_ssize_t per_token, float penalty,
+         int rare, float min_sim):
+    """Token -> similarity for the ``per_token`` best tokens of at least ``min_sim`` (``penalty`` less for a
+    token in ``rare`` aliases or fewer): highest similarity, then most aliases, then lowest number; in their
+    order when no more than ``per_token`` qualify."""
+    cdef Py_ssize_t n = tokens.shape[0], k, m = 0, j, i
+    cdef float s
+    cdef int d
+    cdef long long t
+    cdef float* ks = <float*>malloc((n + 1) * sizeof(float))
+    cdef int* kd = <int*>malloc((n + 1) * sizeof(int))
+    cdef long long* kt = <long long*>malloc((n + 1) * sizeof(long long))
+    if not (ks and kd and kt):
+        free(ks); free(kd); free(kt)
+        raise MemoryError()
+    try:
+        for k in range(n):
+            t = tokens[k]
+            d = df[t]
+            s = sims[k] - (penalty if d <= rare else <float>0.0)
+            if s >= min_sim:
+                ks[m], kd[m], kt[m] = s, d, t
+                m += 1
+        out = {}
+        if m <= per_token:
+            for k in range(m):
+                out[kt[k]] = ks[k]
+            return out
+        for k in range(per_token):  # selection: the best of the rest to position k
+            j = k
+            for i in range(k + 1, m):
+                if _pick_before(ks[i], kd[i], kt[i], ks[j], kd[j], kt[j]):
+                    j = i
+            ks[k], ks[j] = ks[j], ks[k]
+            kd[k], kd[j] = kd[j], kd[k]
+            kt[k], kt[j] = kt[j], kt[k]
+            out[kt[k]] = ks[k]
+        return out
+    finally:
+        free(ks); free(kd); free(kt)
+
+
 # ------------------------------------------------------------------------------------ token and neighbour lookups
 cdef unsigned int _crc_table[256]
 

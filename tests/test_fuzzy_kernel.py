@@ -95,3 +95,20 @@ def test_compiled_lookups_give_the_reference_tokens(index: FuzzyIndex) -> None:
     finally:
         compiled.USE = old
     assert sum(t is not None for t in got[0]) >= 300 and sum(map(len, got[1])) > 600  # deletions meet tokens
+
+
+def test_compiled_pick_gives_the_reference_tokens() -> None:
+    import numpy as np
+
+    from normalizer.names import fuzzy_kernel
+
+    rng = np.random.default_rng(11)
+    df = rng.integers(0, 6, 500).astype(np.int32)
+    for n in (0, 3, 10, 11, 40, 200):
+        for dtype in (np.int32, np.int64):
+            tokens = rng.choice(500, n, replace=False).astype(dtype)
+            sims = rng.choice(np.float32([0.5, 0.62, 0.7, 0.7, 0.8, 0.9, 1.0]), n).astype(np.float32)
+            args = (tokens, sims, df, 10, 0.1, 2, 0.6)
+            got = compiled.fuzzy.pick(*args)
+            want = fuzzy_kernel.pick(*args)
+            assert got == want and list(got) == list(want)  # the same tokens, weights and order

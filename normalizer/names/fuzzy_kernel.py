@@ -103,6 +103,21 @@ def best_aliases(cand: np.ndarray, starts: np.ndarray, lens: np.ndarray, toks: n
             2 * float(total[best[0]]) if len(best) else 0.0)
 
 
+def pick(tokens: np.ndarray, sims: np.ndarray, df: np.ndarray, per_token: int, penalty: float, rare: int,
+         min_sim: float) -> dict[int, float]:
+    """Token -> similarity for the ``per_token`` best tokens of at least ``min_sim`` (``penalty`` less for a
+    token in ``rare`` aliases or fewer): highest similarity, then most aliases, then lowest number; in their
+    order when no more than ``per_token`` qualify."""
+    df = df[tokens]
+    sims = sims - np.float32(penalty) * (df <= rare)
+    ok = sims >= np.float32(min_sim)
+    tokens, sims, df = tokens[ok], sims[ok], df[ok]
+    if len(tokens) > per_token:
+        order = np.lexsort((tokens, -df, -sims))[:per_token]
+        tokens, sims = tokens[order], sims[order]
+    return dict(zip(tokens.tolist(), sims.tolist(), strict=True))
+
+
 def crc(s: str) -> int:
     return crc32(s.encode("utf-8"))
 

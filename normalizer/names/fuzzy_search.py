@@ -73,14 +73,7 @@ class Search:
     def _pick(self: FuzzyIndex, tokens: np.ndarray, sims: np.ndarray) -> dict[int, float]:
         """The :data:`PER_TOKEN` best tokens: highest similarity (less for a one-off token: an acronym, a rare
         spelling), then most aliases."""
-        df = self.df[tokens]
-        sims = sims - np.float32(RARE_PENALTY) * (df <= RARE)
-        ok = sims >= MIN_SIM
-        tokens, sims, df = tokens[ok], sims[ok], df[ok]
-        if len(tokens) > PER_TOKEN:
-            order = np.lexsort((tokens, -df, -sims))[:PER_TOKEN]  # (ties by token number: never by set order)
-            tokens, sims = tokens[order], sims[order]
-        return dict(zip(tokens.tolist(), sims.tolist(), strict=True))
+        return kernel().pick(tokens, sims, self.df, PER_TOKEN, RARE_PENALTY, RARE, MIN_SIM)  # (ties: token number)
 
     def _group(self: FuzzyIndex, skels: Iterable[int], skip: dict[int, float], exact: int | None) -> np.ndarray:
         """The tokens of these skeletons, less ``skip`` and ``exact``."""
