@@ -1,7 +1,8 @@
-"""Build of the compiled exact path (normalizer/_scan.pyx and _fold.pyx, Cython; gcc and the Python headers at install).
+"""Build of the compiled hot paths: the exact path (normalizer/_scan.pyx, _fold.pyx), the name passes' tokenizer
+(_spans.pyx) and the name layer's kernels (_fuzzy.pyx, _align.pyx): Cython, gcc and the Python headers at install.
 
 Everything else (the bundled tables and rule files as package data included) is in pyproject.toml.  A machine that cannot compile it still gets a working package: the scan
-falls back to its Python reference (scan.py, decide.py, fold.py, fastfold.py: same output, slower), with a warning here at
+falls back to its Python reference (scan.py, decide.py, fold.py, fastfold.py, names/fuzzy_kernel.py, names/score.py: same output, slower), with a warning here at
 build time; ``normalizer.compiled.available()`` says which one runs (the identity tests require the compiled one).
 """
 
@@ -39,7 +40,7 @@ def _extensions() -> list:
         _warn(exc)
         return []
     exts = [Extension(f"normalizer.{name}", [f"normalizer/{name}.pyx"], extra_compile_args=["-O2"])
-            for name in ("_scan", "_fold", "_spans")]
+            for name in ("_scan", "_fold", "_spans", "_fuzzy", "_align")]
     return cythonize(exts, compiler_directives={"language_level": "3"}, quiet=True)
 
 

@@ -239,6 +239,16 @@ class CompactEntities(Mapping[str, Entity]):
     def __contains__(self, eid: object) -> bool:
         return isinstance(eid, str) and (eid in self._memo or self.index.find(eid) >= 0)
 
+    def name_and_type(self, eid: str) -> tuple[str, str]:
+        """An entity's name and type, without building the Entity and its aliases (resolve()'s candidates)."""
+        ent = self._memo.get(eid)
+        if ent is not None:
+            return ent.name, ent.type
+        i = self.index.find(eid)
+        if i < 0:
+            raise KeyError(eid)
+        return self.names[i], self.types[self.type_codes[i]]
+
     def __len__(self) -> int:
         return len(self.ids)
 

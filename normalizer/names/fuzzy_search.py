@@ -26,6 +26,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
+from .fuzzy_kernel import kernel
 from .keys import TokenKey
 
 if TYPE_CHECKING:
@@ -72,14 +73,7 @@ class Search:
     def _pick(self: FuzzyIndex, tokens: np.ndarray, sims: np.ndarray) -> dict[int, float]:
         """The :data:`PER_TOKEN` best tokens: highest similarity (less for a one-off token: an acronym, a rare
         spelling), then most aliases."""
-        df = self.df[tokens]
-        sims = sims - np.float32(RARE_PENALTY) * (df <= RARE)
-        ok = sims >= MIN_SIM
-        tokens, sims, df = tokens[ok], sims[ok], df[ok]
-        if len(tokens) > PER_TOKEN:
-            order = np.lexsort((tokens, -df, -sims))[:PER_TOKEN]  # (ties by token number: never by set order)
-            tokens, sims = tokens[order], sims[order]
-        return dict(zip(tokens.tolist(), sims.tolist(), strict=True))
+        return kernel().pick(tokens, sims, self.df, PER_TOKEN, RARE_PENALTY, RARE, MIN_SIM)  # (ties: token number)
 
     def _group(self: FuzzyIndex, skels: Iterable[int], skip: dict[int, float], exact: int | None) -> np.ndarray:
         """The tokens of these skeletons, less ``skip`` and ``exact``."""
@@ -207,84 +201,45 @@ class Search:
     def _gather(self: FuzzyIndex, chosen: list[tuple[float, int, int]], slots: list[dict[int, float]],
                 query_len: int, weak: Weak, limit: int, lengths: tuple[int, int] | None = None) -> tuple[Found, float]:
         """Add the chosen tokens' (-similarity x letters, df, token) weights onto the aliases holding them (only
-        those with a folded length in ``lengths``, when given), pick the best :data:`VERIFY` and verify them."""
+        those with a folded length in ``lengths``, when given), pick the best :data:`VERIFY` and verify them
+        (:func:`~normalizer.names.fuzzy_kernel.gather`)."""
         if not chosen:
             return [], 0.0
-        scores = self.take_scores()
-        ptr, post, post_len = self.post_ptr, self.post, self.post_len
-        touched = []
-        if lengths is not None:
-            shortest, longest = (np.uint8(min(max(x, 0), 255)) for x in lengths)
-        for w, df, t in chosen:
-            a, b = int(ptr[t]), int(ptr[t + 1])
-            if lengths is not None and df > 64:  # postings are sorted by alias length within a token
-                seg = post_len[a:b]
-                a, b = a + int(seg.searchsorted(shortest)), a + int(seg.searchsorted(longest, "right"))
-            ids = post[a:b]
-            scores[ids] -= w
-            touched.append(ids)
-        cat = np.concatenate(touched) if len(touched) > 1 else touched[0]
-        rough = scores[cat].astype(np.float32)
-        scores[cat] = 0.0
-        self.give_scores(scores)
+        tokens = np.fromiter((t for _, _, t in chosen), np.int64, len(chosen))
+        weights = np.fromiter((-w for w, _, _ in chosen), np.float32, len(chosen))
+        shortest, longest = (min(max(x, 0), 255) for x in lengths or (0, 255))
         n = VERIFY_WEAK if weak else VERIFY
-        if len(cat) > 2 * n:  # an alias is in ``cat`` once per gathered token it holds
-            part = np.argpartition(-rough, 2 * n - 1)[:2 * n]
-            cat, rough = cat[part], rough[part]
-        lengths = self.lengths[cat].astype(np.float32)
-        if weak:
-            rough += np.float32(sum(len(w) for _, w in weak)) * (np.abs(lengths - query_len) <= 2)
-        rough /= lengths + query_len
-        cand = np.fromiter(dict.fromkeys(cat[np.argsort(-rough, kind="stable")].tolist()), dtype=np.int64)[:n]
-        return self._verify(cand, slots, query_len, weak, limit)
+        bonus = float(sum(len(w) for _, w in weak))
+        work = self.take_scores()
+        try:
+            cand = kernel().gather(self.post_ptr, self.post, self.post_len, self.lengths, tokens, weights, work,
+                                   shortest, longest, lengths is not None, 2 * n, n, query_len, bonus)
+        finally:
+            self.give_scores(work)
+        return self._verify(cand, slots, query_len, limit)
 
-    def _verify(self: FuzzyIndex, cand: np.ndarray, slots: list[dict[int, float]], query_len: int, weak: Weak,
+    def _verify(self: FuzzyIndex, cand: np.ndarray, slots: list[dict[int, float]], query_len: int,
                 limit: int) -> tuple[Found, float]:
-        """Exact scores of the candidate aliases over all the query's words (numpy over their token lists)."""
-        starts, ends = self.alias_ptr[cand].astype(np.int64), self.alias_ptr[cand + 1].astype(np.int64)
-        lens = ends - starts
-        keep = lens > 0
-        cand, starts, lens = cand[keep], starts[keep], lens[keep]
+        """Exact scores of the candidate aliases over all the query's words (:func:`~normalizer.names.fuzzy_kernel.
+        best_aliases` over their token lists)."""
+        k = kernel()
+        mark = self.scratch()
+        cand, starts, lens, toks, col, uniq = k.alias_tokens(cand, self.alias_ptr, self.alias_tok, mark)
         if not len(cand):
             return [], 0.0
-        offsets = np.cumsum(lens) - lens
-        flat = np.repeat(starts - offsets, lens) + np.arange(int(lens.sum()))
-        toks = self.alias_tok[flat]
-        tokw = self.scratch()
         # every query word against every token of the candidates (typos the neighbourhoods do not reach), and
         # the proposed tokens with their similarity (spellings: romanised similarity)
-        tokw[toks] = np.arange(len(toks), dtype=np.float32)
-        uniq = toks[tokw[toks] == np.arange(len(toks), dtype=np.float32)]
-        tokw[toks] = 0.0
         words = list(dict.fromkeys(getattr(s, "word", "") for s in slots))
         forms = self.roman_obj if any(getattr(s, "roman", False) for s in slots) else self.vocab_obj
         sim = process.cdist(words, forms[uniq], scorer=_ratio, dtype=np.float32, score_cutoff=MIN_SIM)
         row = {w: r for r, w in enumerate(words)}
-        total = np.zeros(len(cand), dtype=np.float32)
         times: dict[int, int] = {}
         for sims in slots:
             times[id(sims)] = times.get(id(sims), 0) + 1
-        for sims in {id(s): s for s in slots}.values():
-            ts = np.fromiter(sims.keys(), dtype=np.int64, count=len(sims))
-            word = getattr(sims, "word", "")
-            if word:
-                tokw[uniq] = sim[row[word]] * np.float32(sims.mass)
-            tokw[ts] = np.maximum(tokw[ts], np.fromiter(sims.values(), dtype=np.float32, count=len(sims)))
-            got = tokw[toks]
-            if times[id(sims)] == 1:
-                total += np.maximum.reduceat(got, offsets)
-            else:  # a repeated word: once per time the alias has a matching token
-                hits = np.add.reduceat((got > 0).astype(np.float32), offsets)
-                total += np.maximum.reduceat(got, offsets) * np.minimum(hits, times[id(sims)])
-            tokw[ts] = 0.0
-            tokw[uniq] = 0.0
-        total /= self.lengths[cand].astype(np.float32) + query_len
-        k = min(limit, len(cand))
-        best = np.argpartition(-total, k - 1)[:k] if len(cand) > k else np.arange(len(cand))
-        best = best[np.argsort(-total[best], kind="stable")]
-        flat_toks, at, n = toks.tolist(), offsets[best].tolist(), lens[best].tolist()
-        return ([(i, flat_toks[a:a + m]) for i, a, m in zip(cand[best].tolist(), at, n, strict=True)],
-                2 * float(total[best[0]]))
+        distinct = list({id(s): s for s in slots}.values())
+        rows = [row[w] if (w := getattr(s, "word", "")) else -1 for s in distinct]
+        return k.best_aliases(cand, starts, lens, toks, col, sim, distinct, rows, [times[id(s)] for s in distinct],
+                              self.lengths, query_len, limit, mark)
 
     def candidates(self: FuzzyIndex, keys: list[TokenKey], limit: int) -> list[int]:
         """Aliases sharing variant skeletons (or one-deletion neighbours of them) with ``keys``: for the fuzzy pass,

@@ -5,10 +5,12 @@ returns a number in [0, 1]; :func:`combine` turns them into one score.  Deciding
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 from rapidfuzz import fuzz
 
+from .. import compiled
 from .abjad import bare_arabic
 from .keys import TokenKey, default_variants, key_of, roman_of
 
@@ -174,29 +176,49 @@ def align(query: list[TokenKey], alias: list[TokenKey], weight: Callable[[TokenK
                                 "similarity": round(s, 3)}] if s else [],
                    "coverage_query": round(s, 4), "coverage_alias": round(s, 4)}
     wt = weight or (lambda t: 1.0)
+    if compiled.USE and compiled.align is not None:  # normalizer/_align.pyx: the same steps in C
+        pairs, cov_q, cov_a = compiled.align.coverage(q, a, wt, known, pair_similarity, fuzz.ratio, PARTICLE_WEIGHT,
+                                                      MIN_PAIR, MIN_JOINED)
+    else:
+        pairs, cov_q, cov_a = _coverage(q, a, wt, known)
+    feats = {"aligned": [{"query": " ".join(q[i].text or q[i].roman for i in qi),
+                          "alias": " ".join(a[j].text or a[j].roman for j in aj), "similarity": round(s, 3)}
+                         for s, qi, aj in pairs],
+             "coverage_query": round(cov_q, 4), "coverage_alias": round(cov_a, 4)}
+    return QUERY_SHARE * cov_q + (1 - QUERY_SHARE) * cov_a, feats
+
+
+def _coverage(q: list[TokenKey], a: list[TokenKey], wt: Callable[[TokenKey], float],
+              known: Callable[[TokenKey], bool] | None) -> tuple[list[tuple[float, tuple[int, ...], tuple[int, ...]]],
+                                                                 float, float]:
+    """:func:`align`'s word pairs (similarity, query words, alias words) and both coverages (the reference of the
+    compiled ``normalizer/_align.pyx``)."""
     wa = [wt(t) * (PARTICLE_WEIGHT if t.kind == "particle" else 1.0) for t in a]
+    # the pairs alike enough (MIN_PAIR), word with word first, then words written as one; best first (a stable
+    # sort: among equals, word with word first)
     options: list[tuple[float, tuple[int, ...], tuple[int, ...]]] = []
     for i, x in enumerate(q):
         for j, y in enumerate(a):
-            options.append((pair_similarity(x, y), (i,), (j,)))
+            s = pair_similarity(x, y)
+            if s >= MIN_PAIR:
+                options.append((s, (i,), (j,)))
+    ratio = fuzz.ratio
     for i in range(len(q) - 1):  # two query words written as one (long) alias word, and the reverse
         joined = _joined(q[i], q[i + 1])
         for j, y in enumerate(a):
-            if len(y.roman) >= MIN_JOINED:
-                options.append((fuzz.ratio(joined, y.roman) / 100, (i, i + 1), (j,)))
+            if len(y.roman) >= MIN_JOINED and (s := ratio(joined, y.roman) / 100) >= MIN_PAIR:
+                options.append((s, (i, i + 1), (j,)))
     for j in range(len(a) - 1):
         joined = _joined(a[j], a[j + 1])
         for i, x in enumerate(q):
-            if len(x.roman) >= MIN_JOINED:
-                options.append((fuzz.ratio(x.roman, joined) / 100, (i,), (j, j + 1)))
-    options.sort(key=lambda o: (-o[0], len(o[1]) + len(o[2])))
+            if len(x.roman) >= MIN_JOINED and (s := ratio(x.roman, joined) / 100) >= MIN_PAIR:
+                options.append((s, (i,), (j, j + 1)))
+    options.sort(key=itemgetter(0), reverse=True)
     used_q: set[int] = set()
     used_a: set[int] = set()
     pairs = []
     for s, qi, aj in options:
-        if s < MIN_PAIR:
-            break
-        if used_q.intersection(qi) or used_a.intersection(aj):
+        if not used_q.isdisjoint(qi) or not used_a.isdisjoint(aj):
             continue
         used_q.update(qi)
         used_a.update(aj)
@@ -216,11 +238,7 @@ def align(query: list[TokenKey], alias: list[TokenKey], weight: Callable[[TokenK
                 wq[i] = w * (PARTICLE_WEIGHT if q[i].kind == "particle" else 1.0)
             got_q += wq[i] * s
     cov_q = got_q / sum(wq)
-    feats = {"aligned": [{"query": " ".join(q[i].text or q[i].roman for i in qi),
-                          "alias": " ".join(a[j].text or a[j].roman for j in aj), "similarity": round(s, 3)}
-                         for s, qi, aj in pairs],
-             "coverage_query": round(cov_q, 4), "coverage_alias": round(cov_a, 4)}
-    return QUERY_SHARE * cov_q + (1 - QUERY_SHARE) * cov_a, feats
+    return pairs, cov_q, cov_a
 
 
 def _joined(x: TokenKey, y: TokenKey) -> str:
