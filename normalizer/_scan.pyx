@@ -17,7 +17,7 @@ from cpython cimport array
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
 from cpython.list cimport PyList_GET_ITEM, PyList_GET_SIZE
 from cpython.object cimport PyObject, PyTypeObject
-from cpython.ref cimport Py_INCREF
+from cpython.ref cimport Py_DECREF, Py_INCREF
 from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_GET_SIZE
 from cpython.unicode cimport (
     PyUnicode_DATA,
@@ -396,9 +396,7 @@ cdef class _Scan:
             if (f & F_UPPER) or self.find_space(s + 1, e) == -1:
                 return False
             return self.shorter(s, e)
-        rows = self.v.records.get(k)
-        if not rows:
-            rows = self.v.record_of(k)
+        rows = self.v.rows_for(k)
         if end < self.slen and _is_apostrophe(PyUnicode_READ(self.skind, self.sdata, end)) and e < n - 1:
             rules = (rules or []) + ["suffix-apostrophe"]
         nrows = PyTuple_GET_SIZE(rows)
@@ -562,6 +560,8 @@ cdef class MatcherView:
     cdef array.array main_keys, upper_keys
     cdef bytes flags
     cdef dict records, ents
+    cdef PyObject** rowcache  # key number -> its rows (owned references; at most ``memo``, then emptied)
+    cdef Py_ssize_t nkeys, ncached
     cdef Py_ssize_t short, min_alias, maxlen, memo
     # AliasMatcher.record's columns
     cdef array.array key_alias_ends, key_alias, entity, text_ends, alias_meta, info_ends, id_ends
@@ -585,6 +585,10 @@ cdef class MatcherView:
         self.maxlen = matcher.max_key_len
         self.hit_type, self.plain_rules = hit_type, plain_rules
         self.ents, self.memo = matcher._ents, memo
+        self.nkeys = len(matcher.keys)
+        self.rowcache = <PyObject**>calloc(self.nkeys + 1, sizeof(PyObject*))
+        if self.rowcache == NULL:
+            raise MemoryError()
         cols = matcher._aliases
         self.key_alias_ends, self.key_alias = matcher._key_alias_ends, matcher._key_alias
         self.entity, self.alias_meta = cols.entity, matcher._alias_meta
@@ -593,6 +597,38 @@ cdef class MatcherView:
         self.text_blob, self.text_ends = cols.text.blob, cols.text.ends
         self.info_blob, self.info_ends = matcher._ent_info.blob, matcher._ent_info.ends
         self.id_blob, self.id_ends = cols.entity_ids.blob, cols.entity_ids.ends
+
+    def __dealloc__(self):
+        self.clear_rows()
+        free(self.rowcache)
+
+    cdef void clear_rows(self) noexcept:
+        cdef Py_ssize_t i
+        cdef PyObject* p
+        if self.rowcache == NULL:
+            return
+        for i in range(self.nkeys):
+            p = self.rowcache[i]
+            if p != NULL:
+                self.rowcache[i] = NULL
+                Py_DECREF(<object>p)
+        self.ncached = 0
+
+    cdef inline tuple rows_for(self, Py_ssize_t k):
+        """``records.get(k) or record_of(k)`` through an array by key number (no int object, no dict lookup)."""
+        cdef PyObject* p = self.rowcache[k]
+        cdef tuple rows
+        if p != NULL:
+            return <tuple>p
+        rows = self.records.get(k)
+        if not rows:
+            rows = self.record_of(k)
+        if self.ncached >= self.memo:
+            self.clear_rows()
+        Py_INCREF(rows)
+        self.rowcache[k] = <PyObject*>rows
+        self.ncached += 1
+        return rows
 
     def __reduce__(self):  # not pickled: rebuilt on the next find
         return _no_view, ()

@@ -82,3 +82,14 @@ def test_the_flags_are_raised_where_there_is_work() -> None:
     flags = [core_mentions(N.matcher, N.folder.fold(t), lang=lg, borrowed=names)[1:] for t, lg in TEXTS]
     assert any(i for i, _ in flags) and any(b for _, b in flags)
     assert _on(False, lambda: core_mentions(N.matcher, N.folder.fold(TEXTS[0][0]), lang="tr")[1:]) == (True, True)
+
+
+def test_a_full_row_memo_empties_and_refills() -> None:
+    """The compiled view keeps rows by key number up to the matcher's ``record_memo``, then empties: with a memo
+    of two keys the output stays the same."""
+    small = Normalizer(variants=False, fuzzy=False, context=False)
+    small.matcher.record_memo = 2
+    small.matcher.__dict__.pop("_compiled_view", None)
+    for _ in range(2):
+        for text, lang in TEXTS:
+            assert small.normalize(text, lang) == N.normalize(text, lang)
