@@ -903,40 +903,41 @@ cdef class MentionMaker:
 
     def mentions(self, list hits, str source, lang, fold_steps):
         """``[mention_from_hit(h, source, lang=lang, fold_steps=fold_steps) for h in hits]``"""
-        cdef int flags = 0
-        return self._make(hits, source, lang, fold_steps, None, &flags)
+        return self._make(hits, source, lang, fold_steps)
 
-    def core(self, list hits, str source, lang, fold_steps, borrowed):
-        """``decide.core_mentions``: the mentions of ``select_hits(hits)`` and two flags, ``(mentions, inflected,
-        borrowed)``: False when no mention can be an inflected form (``restore_inflected`` would change nothing)
-        or when none is a borrowed name (``borrowed``: entity id -> the texts of its borrowed aliases; None: not
-        known, True)."""
-        cdef int flags = 0
-        cdef list out = self._make(_select(hits), source, lang, fold_steps, borrowed, &flags)
-        return out, bool(flags & 1), bool(flags & 2) or borrowed is None
-
-    cdef list _make(self, list hits, str source, lang, fold_steps, dict borrowed, int* flags):
-        """The mentions of ``hits``; ``flags``: 1 when one may be an inflected form (a derived alias outside ASCII
-        was chosen), 2 when one names an entity with one of its borrowed aliases (see :meth:`core`)."""
+    cdef list _make(self, list hits, str source, lang, fold_steps):
+        """The mentions of ``hits``."""
         cdef list out = []
         cdef tuple hit
+        cdef int f = 0
         for h in hits:
             hit = <tuple>h
             out.append(self._one(source, hit[0], hit[1], <tuple>hit[2], hit[3], hit[4], hit[6], lang, fold_steps,
-                                 borrowed, flags))
+                                 None, &f))
         return out
 
-    cdef list _make_store(self, HitStore store, str source, lang, fold_steps, dict borrowed, int* flags):
-        """``_make`` of the store's selected hits (``store.pos[:store.n]``)."""
-        cdef list out = []
+    def core_store(self, HitStore store, str source, lang, fold_steps, borrowed):
+        """``decide.core_mentions`` of the hits in a store: ``(mentions of the selected hits, inflected, borrowed)``,
+        the last two the indexes of the mentions that may be an inflected form (a derived alias outside ASCII was
+        chosen: ``restore_inflected``) and of those that may name an entity with one of its borrowed aliases
+        (``borrowed``: entity id -> those alias texts; None: not known, and None returned: every mention)."""
+        cdef list out = [], inflected = [], named = []
         cdef Py_ssize_t i, j
+        cdef int f
+        cdef dict names = borrowed
+        store.n = _select_pos(store.pos, store.n)
         for i in range(store.n):
             j = store.pos[i].idx
+            f = 0
             out.append(self._one(source, store.pos[i].start, store.pos[i].end,
                                  <tuple>PyList_GET_ITEM(store.rows, j), <object>PyList_GET_ITEM(store.rules, j),
                                  True if store.inflected[j] else FALSE, <object>PyList_GET_ITEM(store.keys, j), lang,
-                                 fold_steps, borrowed, flags))
-        return out
+                                 fold_steps, names, &f))
+            if f & 1:
+                inflected.append(i)
+            if f & 2:
+                named.append(i)
+        return out, inflected, None if names is None else named
 
     cdef object _one(self, str source, object ostart, object oend, tuple rows, object rules, object inflected,
                      object key, lang, fold_steps, dict borrowed, int* flags):
@@ -968,16 +969,9 @@ cdef class MentionMaker:
         return self._mention(span, ostart, oend, info[0], info[1], info[2], sc[0], sc[1], a[0], a[2], inflected,
                              FALSE, EMPTY, explain)
 
-    def core_store(self, HitStore store, str source, lang, fold_steps, borrowed):
-        """:meth:`core` of the hits in a store."""
-        cdef int flags = 0
-        store.n = _select_pos(store.pos, store.n)
-        cdef list out = self._make_store(store, source, lang, fold_steps, borrowed, &flags)
-        return out, bool(flags & 1), bool(flags & 2) or borrowed is None
-
 
 cdef inline void _flag(tuple a, dict borrowed, int* flags):
-    """``_make``'s flags for a mention with alias row ``a``: a derived alias outside ASCII (an inflected form
+    """``core_store``'s flags for a mention with alias row ``a``: a derived alias outside ASCII (an inflected form
     matches as one: ``restore_inflected``) and a borrowed name (``borrowed_checks``)."""
     cdef object names
     if a[3] and not (<str>a[0]).isascii():
