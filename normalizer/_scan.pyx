@@ -17,7 +17,7 @@ from cpython cimport array
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
 from cpython.list cimport PyList_GET_ITEM, PyList_GET_SIZE
 from cpython.object cimport PyObject, PyTypeObject
-from cpython.ref cimport Py_INCREF
+from cpython.ref cimport Py_DECREF, Py_INCREF
 from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_GET_SIZE
 from cpython.unicode cimport (
     PyUnicode_DATA,
@@ -29,7 +29,7 @@ from cpython.unicode cimport (
 )
 from sys import intern
 
-from libc.stdlib cimport calloc, free, malloc, qsort
+from libc.stdlib cimport calloc, free, malloc, qsort, realloc
 from libc.string cimport memchr, memset
 
 cdef extern from "_slots.h":
@@ -59,6 +59,12 @@ cdef enum:
     MODE_IDENTITY = 0
     MODE_FAST = 1  # only space runs collapsed: original = folded + breakpoints at or before it
     MODE_GENERAL = 2  # Folded.span over the breakpoint arrays
+
+cdef struct HitPos:
+    Py_ssize_t start
+    Py_ssize_t end
+    Py_ssize_t idx
+
 
 DEF CAP_U = 85  # b"U" in the case marks
 DEF CAP_L = 108  # b"l"
@@ -149,6 +155,11 @@ cdef class _Scan:
     cdef str source, padded
     cdef bytes utf8  # padded as UTF-8 (general fold; None: encoded per call)
     cdef bint want_key  # hits carry their key (else None: core() without explain)
+    cdef HitStore store  # core(): the hits as arrays (None: Hit tuples appended to ``hits``)
+    # accept()'s hit when it returns True
+    cdef Py_ssize_t cur_start, cur_end, cur_fend
+    cdef bint cur_inflected
+    cdef object cur_rows, cur_rules, cur_key
     cdef object suffixes
     cdef list hits
     cdef const unsigned char* flags
@@ -315,7 +326,7 @@ cdef class _Scan:
         cdef unsigned int k
         cdef unsigned char f
         cdef Py_ssize_t n = self.n
-        cdef object hit, t
+        cdef object t
         cdef tuple mt, rules
         while todo:
             lo, hi = todo.pop()
@@ -337,19 +348,18 @@ cdef class _Scan:
                     self.span(s, e - 1, &a, &b)
                     if not self.caps_has(CAP_U, a, b):  # no capital: accept's F_NEEDCAP test rejects it
                         continue
-                hit = self.accept(k, s, e)
-                if hit is not None:
-                    self.hits.append(hit)
-                    rules = <tuple>(<tuple>hit)[3]
+                if self.accept(k, s, e):
+                    self.push()
+                    rules = <tuple>self.cur_rules
                     if rules[PyTuple_GET_SIZE(rules) - 1] == FALLBACK:
-                        todo.append(((<tuple>hit)[5], min(n, e + self.v.maxlen)))
+                        todo.append((self.cur_fend, min(n, e + self.v.maxlen)))
                 else:  # rejected: what started inside this span was hidden by it; look again
                     nxt = self.find_space(s + 1, e)
                     if nxt != -1:
                         todo.append((nxt, min(n, e + self.v.maxlen)))
 
-    cdef object accept(self, unsigned int k, Py_ssize_t s, Py_ssize_t e):
-        """``Scanner._accept``"""
+    cdef bint accept(self, unsigned int k, Py_ssize_t s, Py_ssize_t e) except -1:
+        """``Scanner._accept``: True with the hit in the ``cur_*`` fields"""
         cdef unsigned char f = self.flags[k]
         cdef list rules = None
         cdef Py_ssize_t ws, name_start, w, start, end, n = self.n, nrows, i
@@ -362,12 +372,12 @@ cdef class _Scan:
             prefix = PyUnicode_Substring(self.padded, ws, s)
             if prefix:
                 if not self.v.proclitic_re.match(prefix):
-                    return None
+                    return False
                 rules = [f"proclitic:{prefix}"]
             if f & F_ARTICLE:
                 art = self.v.article
                 if not (prefix.endswith(art) or prefix.endswith("لل")):
-                    return None
+                    return False
             name_start = s
         else:
             name_start = s + 1
@@ -384,11 +394,9 @@ cdef class _Scan:
         all_upper = has_upper and not self.caps_has(CAP_L, start, end)
         if (f & F_NEEDCAP) and not has_upper:  # lower-case 'time' for the acronym TIME: no alias can accept it
             if (f & F_UPPER) or self.find_space(s + 1, e) == -1:
-                return None
+                return False
             return self.shorter(s, e)
-        rows = self.v.records.get(k)
-        if not rows:
-            rows = self.v.record_of(k)
+        rows = self.v.rows_for(k)
         if end < self.slen and _is_apostrophe(PyUnicode_READ(self.skind, self.sdata, end)) and e < n - 1:
             rules = (rules or []) + ["suffix-apostrophe"]
         nrows = PyTuple_GET_SIZE(rows)
@@ -409,7 +417,7 @@ cdef class _Scan:
                     kept.append(r)
             ok = tuple(kept)
         if not ok:
-            return self.shorter(s, e) if self.find_space(name_start, e) != -1 else None
+            return self.shorter(s, e) if self.find_space(name_start, e) != -1 else False
         key = PyUnicode_Substring(self.padded, name_start, e) if self.want_key else None  # (for explain only)
         if e - name_start <= 2:
             for r in ok:
@@ -417,7 +425,7 @@ cdef class _Scan:
                     break
             else:
                 if _shouting(self.source, start, end):
-                    return None
+                    return False
         if inflected:
             w = self.find_space(e, n)
             self.span(name_start - 1, (n if w == -1 else w) - 1, &ws, &end)
@@ -425,29 +433,73 @@ cdef class _Scan:
             out_rules = ("alias", *rules, f"case:{(<tuple>ok[0])[1]}")
         else:
             out_rules = self.v.plain_rules[(<tuple>ok[0])[1]]
-        return _hit(self.v.hit_type, start, end, ok, out_rules, inflected, e, key)
+        self.cur_start, self.cur_end, self.cur_fend, self.cur_inflected = start, end, e, inflected
+        self.cur_rows, self.cur_rules, self.cur_key = ok, out_rules, key
+        return True
 
     cdef str _text(self, str text, Py_ssize_t start, Py_ssize_t end):
         return text if text is not None else PyUnicode_Substring(self.source, start, end)
 
-    cdef object shorter(self, Py_ssize_t s, Py_ssize_t e):
-        """``Scanner._shorter``: the longest shorter key at ``s``."""
+    cdef bint shorter(self, Py_ssize_t s, Py_ssize_t e) except -1:
+        """``Scanner._shorter``: the longest shorter key at ``s`` (True: its hit in the ``cur_*`` fields)."""
         cdef Py_ssize_t pos = self.rfind_space(s + 1, e)
         cdef bint arabic = s < self.n and _is_arabic(self.ch(s))
         cdef Py_ssize_t k
-        cdef object hit
-        cdef tuple h
         cdef object index = self.v.index
         while pos > s:
             k = index.find(PyUnicode_Substring(self.padded, s, pos) if arabic
                            else PyUnicode_Substring(self.padded, s + 1, pos))
             if k >= 0:
-                hit = self.accept(<unsigned int>k, s, pos)
-                if hit is not None:  # hit._replace(rules=hit.rules + _FALLBACK)
-                    h = <tuple>hit
-                    return _hit(self.v.hit_type, h[0], h[1], h[2], h[3] + FALLBACK_T, h[4], h[5], h[6])
+                if self.accept(<unsigned int>k, s, pos):  # hit._replace(rules=hit.rules + _FALLBACK)
+                    self.cur_rules = <tuple>self.cur_rules + FALLBACK_T
+                    return True
             pos = self.rfind_space(s + 1, pos)
-        return None
+        return False
+
+    cdef int push(self) except -1:
+        """The accepted hit (``cur_*``) into the store, or as a Hit tuple into ``hits``."""
+        if self.store is not None:
+            return self.store.add(self.cur_start, self.cur_end, self.cur_fend, self.cur_inflected, self.cur_rows,
+                                  self.cur_rules, self.cur_key)
+        self.hits.append(_hit(self.v.hit_type, self.cur_start, self.cur_end, self.cur_rows, self.cur_rules,
+                              self.cur_inflected, self.cur_fend, self.cur_key))
+        return 0
+
+
+cdef class HitStore:
+    """core()'s hits: positions in a C array (what the selection sorts), their rows, rules and keys in lists."""
+
+    cdef HitPos* pos
+    cdef Py_ssize_t n, cap
+    cdef list rows, rules, keys
+    cdef bytearray inflected
+
+    def __cinit__(self):
+        self.pos = NULL
+        self.n = self.cap = 0
+        self.rows, self.rules, self.keys, self.inflected = [], [], [], bytearray()
+
+    def __dealloc__(self):
+        free(self.pos)
+
+    cdef int add(self, Py_ssize_t start, Py_ssize_t end, Py_ssize_t fend, bint inflected, object rows,
+                 object rules, object key) except -1:
+        cdef HitPos* grown
+        if self.n == self.cap:
+            self.cap = 2 * self.cap + 16
+            grown = <HitPos*>realloc(self.pos, self.cap * sizeof(HitPos))
+            if grown == NULL:
+                raise MemoryError()
+            self.pos = grown
+        self.pos[self.n].start = start
+        self.pos[self.n].end = end
+        self.pos[self.n].idx = self.n
+        self.n += 1
+        self.rows.append(rows)
+        self.rules.append(rules)
+        self.keys.append(key)
+        self.inflected.append(inflected)
+        return 0
 
 
 cdef unsigned char MARKS[65536]  # case marks per code point (0: not computed yet), as FastFold.cap_bytes
@@ -508,6 +560,8 @@ cdef class MatcherView:
     cdef array.array main_keys, upper_keys
     cdef bytes flags
     cdef dict records, ents
+    cdef PyObject** rowcache  # key number -> its rows (owned references; at most ``memo``, then emptied)
+    cdef Py_ssize_t nkeys, ncached
     cdef Py_ssize_t short, min_alias, maxlen, memo
     # AliasMatcher.record's columns
     cdef array.array key_alias_ends, key_alias, entity, text_ends, alias_meta, info_ends, id_ends
@@ -531,6 +585,10 @@ cdef class MatcherView:
         self.maxlen = matcher.max_key_len
         self.hit_type, self.plain_rules = hit_type, plain_rules
         self.ents, self.memo = matcher._ents, memo
+        self.nkeys = len(matcher.keys)
+        self.rowcache = <PyObject**>calloc(self.nkeys + 1, sizeof(PyObject*))
+        if self.rowcache == NULL:
+            raise MemoryError()
         cols = matcher._aliases
         self.key_alias_ends, self.key_alias = matcher._key_alias_ends, matcher._key_alias
         self.entity, self.alias_meta = cols.entity, matcher._alias_meta
@@ -539,6 +597,38 @@ cdef class MatcherView:
         self.text_blob, self.text_ends = cols.text.blob, cols.text.ends
         self.info_blob, self.info_ends = matcher._ent_info.blob, matcher._ent_info.ends
         self.id_blob, self.id_ends = cols.entity_ids.blob, cols.entity_ids.ends
+
+    def __dealloc__(self):
+        self.clear_rows()
+        free(self.rowcache)
+
+    cdef void clear_rows(self) noexcept:
+        cdef Py_ssize_t i
+        cdef PyObject* p
+        if self.rowcache == NULL:
+            return
+        for i in range(self.nkeys):
+            p = self.rowcache[i]
+            if p != NULL:
+                self.rowcache[i] = NULL
+                Py_DECREF(<object>p)
+        self.ncached = 0
+
+    cdef inline tuple rows_for(self, Py_ssize_t k):
+        """``records.get(k) or record_of(k)`` through an array by key number (no int object, no dict lookup)."""
+        cdef PyObject* p = self.rowcache[k]
+        cdef tuple rows
+        if p != NULL:
+            return <tuple>p
+        rows = self.records.get(k)
+        if not rows:
+            rows = self.record_of(k)
+        if self.ncached >= self.memo:
+            self.clear_rows()
+        Py_INCREF(rows)
+        self.rowcache[k] = <PyObject*>rows
+        self.ncached += 1
+        return rows
 
     def __reduce__(self):  # not pickled: rebuilt on the next find
         return _no_view, ()
@@ -625,10 +715,12 @@ def core(matcher, folded, lang, fold_steps, borrowed, MentionMaker maker):
     if v is None:
         v = matcher.compiled_view()
     suffixes = v.suffixes_lang.get(lang or "", v.suffixes_any)
-    return maker.core(_find(v, folded, suffixes, fold_steps is not None), folded.source, lang, fold_steps, borrowed)
+    cdef HitStore store = HitStore()
+    _find(v, folded, suffixes, fold_steps is not None, store)
+    return maker.core_store(store, folded.source, lang, fold_steps, borrowed)
 
 
-cdef list _find(MatcherView v, object folded, object suffixes, bint want_key=True):
+cdef list _find(MatcherView v, object folded, object suffixes, bint want_key=True, HitStore store=None):
     cdef object fast = v.fast, fastaux = v.fastaux
     cdef list hits = []
     cdef str text = folded.text
@@ -658,6 +750,7 @@ cdef list _find(MatcherView v, object folded, object suffixes, bint want_key=Tru
         sc = _new_scan(v, source, padded, suffixes, caps)
         sc.hits = hits
         sc.want_key = want_key
+        sc.store = store
         if is_fast and (fpos or len(text) == len(source)):
             sc.mode = MODE_FAST if fpos else MODE_IDENTITY
             sc.set_breakpoints(fpos, None)
@@ -673,12 +766,14 @@ cdef list _find(MatcherView v, object folded, object suffixes, bint want_key=Tru
             sc = _new_scan(v, source, plain, suffixes, caps)
             sc.hits = hits
             sc.want_key = want_key
+            sc.store = store
             sc.ftext_len = PyUnicode_GET_LENGTH(plain) - 1
             sc.run(v.upper, v.upper_keys, upper_raw)
         else:
             sc = _new_scan(v, source, padded, suffixes, caps)
             sc.hits = hits
             sc.want_key = want_key
+            sc.store = store
             sc.mode = MODE_GENERAL
             sc.utf8 = utf8
             sc.set_breakpoints(fpos, folded.opos)
@@ -808,62 +903,75 @@ cdef class MentionMaker:
 
     def mentions(self, list hits, str source, lang, fold_steps):
         """``[mention_from_hit(h, source, lang=lang, fold_steps=fold_steps) for h in hits]``"""
-        cdef int flags = 0
-        return self._make(hits, source, lang, fold_steps, None, &flags)
+        return self._make(hits, source, lang, fold_steps)
 
-    def core(self, list hits, str source, lang, fold_steps, borrowed):
-        """``decide.core_mentions``: the mentions of ``select_hits(hits)`` and two flags, ``(mentions, inflected,
-        borrowed)``: False when no mention can be an inflected form (``restore_inflected`` would change nothing)
-        or when none is a borrowed name (``borrowed``: entity id -> the texts of its borrowed aliases; None: not
-        known, True)."""
-        cdef int flags = 0
-        cdef list out = self._make(_select(hits), source, lang, fold_steps, borrowed, &flags)
-        return out, bool(flags & 1), bool(flags & 2) or borrowed is None
-
-    cdef list _make(self, list hits, str source, lang, fold_steps, dict borrowed, int* flags):
-        """The mentions of ``hits``; ``flags``: 1 when one may be an inflected form (a derived alias outside ASCII
-        was chosen), 2 when one names an entity with one of its borrowed aliases (see :meth:`core`)."""
+    cdef list _make(self, list hits, str source, lang, fold_steps):
+        """The mentions of ``hits``."""
         cdef list out = []
-        cdef tuple hit, rows, a, info, sc
-        cdef Py_ssize_t start, end, i, nrows
-        cdef str span, eid
-        cdef object explain, inflected, ostart, oend, names
+        cdef tuple hit
+        cdef int f = 0
         for h in hits:
             hit = <tuple>h
-            ostart = hit[0]
-            oend = hit[1]
-            start = ostart
-            end = oend
-            rows = <tuple>hit[2]
-            inflected = hit[4]
-            span = PyUnicode_Substring(source, start, end)
-            explain = None if fold_steps is None else self.explanation(hit[6], tuple(fold_steps(span)), hit[3])
-            nrows = PyTuple_GET_SIZE(rows)
-            if nrows == 1:
-                a = <tuple>rows[0]
-            else:
-                eid = (<tuple>(<tuple>rows[0])[4])[0]
-                for i in range(1, nrows):
-                    if (<tuple>(<tuple>rows[i])[4])[0] != eid:
-                        break
-                else:
-                    i = -1
-                if i >= 0:
-                    out.append(self._decide(span, ostart, oend, rows, inflected, lang, explain))
-                    for i in range(nrows):  # any of the rows may be the mention's (or a candidate's) alias
-                        _flag(<tuple>rows[i], borrowed, flags)
-                    continue
-                a = self._best(rows, span, lang)
-            info = <tuple>a[4]
-            sc = self._score(a, span, inflected)
-            _flag(a, borrowed, flags)
-            out.append(self._mention(span, ostart, oend, info[0], info[1], info[2], sc[0], sc[1], a[0], a[2],
-                                     inflected, FALSE, EMPTY, explain))
+            out.append(self._one(source, hit[0], hit[1], <tuple>hit[2], hit[3], hit[4], hit[6], lang, fold_steps,
+                                 None, &f))
         return out
+
+    def core_store(self, HitStore store, str source, lang, fold_steps, borrowed):
+        """``decide.core_mentions`` of the hits in a store: ``(mentions of the selected hits, inflected, borrowed)``,
+        the last two the indexes of the mentions that may be an inflected form (a derived alias outside ASCII was
+        chosen: ``restore_inflected``) and of those that may name an entity with one of its borrowed aliases
+        (``borrowed``: entity id -> those alias texts; None: not known, and None returned: every mention)."""
+        cdef list out = [], inflected = [], named = []
+        cdef Py_ssize_t i, j
+        cdef int f
+        cdef dict names = borrowed
+        store.n = _select_pos(store.pos, store.n)
+        for i in range(store.n):
+            j = store.pos[i].idx
+            f = 0
+            out.append(self._one(source, store.pos[i].start, store.pos[i].end,
+                                 <tuple>PyList_GET_ITEM(store.rows, j), <object>PyList_GET_ITEM(store.rules, j),
+                                 True if store.inflected[j] else FALSE, <object>PyList_GET_ITEM(store.keys, j), lang,
+                                 fold_steps, names, &f))
+            if f & 1:
+                inflected.append(i)
+            if f & 2:
+                named.append(i)
+        return out, inflected, None if names is None else named
+
+    cdef object _one(self, str source, object ostart, object oend, tuple rows, object rules, object inflected,
+                     object key, lang, fold_steps, dict borrowed, int* flags):
+        """``decide.mention_from_hit`` of one hit (its fields)."""
+        cdef tuple a, info, sc
+        cdef Py_ssize_t start = ostart, end = oend, i, nrows
+        cdef str span, eid
+        cdef object explain
+        span = PyUnicode_Substring(source, start, end)
+        explain = None if fold_steps is None else self.explanation(key, tuple(fold_steps(span)), rules)
+        nrows = PyTuple_GET_SIZE(rows)
+        if nrows == 1:
+            a = <tuple>rows[0]
+        else:
+            eid = (<tuple>(<tuple>rows[0])[4])[0]
+            for i in range(1, nrows):
+                if (<tuple>(<tuple>rows[i])[4])[0] != eid:
+                    break
+            else:
+                i = -1
+            if i >= 0:
+                for i in range(nrows):  # any of the rows may be the mention's (or a candidate's) alias
+                    _flag(<tuple>rows[i], borrowed, flags)
+                return self._decide(span, ostart, oend, rows, inflected, lang, explain)
+            a = self._best(rows, span, lang)
+        info = <tuple>a[4]
+        sc = self._score(a, span, inflected)
+        _flag(a, borrowed, flags)
+        return self._mention(span, ostart, oend, info[0], info[1], info[2], sc[0], sc[1], a[0], a[2], inflected,
+                             FALSE, EMPTY, explain)
 
 
 cdef inline void _flag(tuple a, dict borrowed, int* flags):
-    """``_make``'s flags for a mention with alias row ``a``: a derived alias outside ASCII (an inflected form
+    """``core_store``'s flags for a mention with alias row ``a``: a derived alias outside ASCII (an inflected form
     matches as one: ``restore_inflected``) and a borrowed name (``borrowed_checks``)."""
     cdef object names
     if a[3] and not (<str>a[0]).isascii():
@@ -875,12 +983,6 @@ cdef inline void _flag(tuple a, dict borrowed, int* flags):
 
 
 # ------------------------------------------------------------------------------------------- hit selection
-cdef struct HitPos:
-    Py_ssize_t start
-    Py_ssize_t end
-    Py_ssize_t idx
-
-
 cdef int _by_start(const void* x, const void* y) noexcept nogil:
     cdef const HitPos* a = <const HitPos*>x
     cdef const HitPos* b = <const HitPos*>y
@@ -899,53 +1001,58 @@ cdef int _by_preference(const void* x, const void* y) noexcept nogil:
     return _by_start(x, y)
 
 
+cdef Py_ssize_t _select_pos(HitPos* pos, Py_ssize_t n) except -1:
+    """``decide.select_hits`` on positions: sorts ``pos[:n]`` into the chosen hits in start order and returns their
+    number (all of them when they are disjoint, else ``non_overlapping``'s choice: longest first, then leftmost,
+    then the list's order; an occupancy map of positions)."""
+    cdef Py_ssize_t i, c = 0, last = -1, top = 0, s, e
+    cdef unsigned char* occ
+    for i in range(n):
+        if pos[i].end > top:
+            top = pos[i].end
+    if n > 1:
+        qsort(pos, n, sizeof(HitPos), _by_start)
+    for i in range(n):
+        if pos[i].start < last or pos[i].end <= pos[i].start:
+            break
+        last = pos[i].end
+    else:
+        return n
+    qsort(pos, n, sizeof(HitPos), _by_preference)
+    occ = <unsigned char*>calloc(top + 1, 1)
+    if occ == NULL:
+        raise MemoryError()
+    for i in range(n):
+        s = pos[i].start if pos[i].start > 0 else 0
+        e = pos[i].end
+        if e <= pos[i].start or memchr(occ + s, 1, e - s) != NULL:
+            continue
+        memset(occ + s, 1, e - s)
+        pos[c] = pos[i]  # (c <= i: a slot already read)
+        c += 1
+    free(occ)
+    qsort(pos, c, sizeof(HitPos), _by_start)
+    return c
+
+
 cdef list _select(list hits):
-    """``decide.select_hits``: the hits in start order when they are disjoint, else ``non_overlapping(hits,
-    key=lambda h: (-(h.end - h.start), h.start))`` (longest first, then leftmost; an occupancy map of positions)."""
-    cdef Py_ssize_t n = PyList_GET_SIZE(hits), i, j, c = 0, last = -1, top = 0, s, e
-    cdef bint disjoint = True
+    """``decide.select_hits`` on a list of Hit tuples."""
+    cdef Py_ssize_t n = PyList_GET_SIZE(hits), i, c
     cdef tuple t
     cdef HitPos* pos
-    cdef HitPos* chosen
-    cdef unsigned char* occ
     if n == 0:
         return hits
-    pos = <HitPos*>malloc(2 * n * sizeof(HitPos))
+    pos = <HitPos*>malloc(n * sizeof(HitPos))
     if pos == NULL:
         raise MemoryError()
-    chosen = pos + n
     try:
         for i in range(n):
             t = <tuple>PyList_GET_ITEM(hits, i)
             pos[i].start = t[0]
             pos[i].end = t[1]
             pos[i].idx = i
-            if pos[i].end > top:
-                top = pos[i].end
-        if n > 1:
-            qsort(pos, n, sizeof(HitPos), _by_start)
-        for i in range(n):
-            if pos[i].start < last or pos[i].end <= pos[i].start:
-                disjoint = False
-                break
-            last = pos[i].end
-        if not disjoint:
-            qsort(pos, n, sizeof(HitPos), _by_preference)
-            occ = <unsigned char*>calloc(top + 1, 1)
-            if occ == NULL:
-                raise MemoryError()
-            for i in range(n):
-                s = pos[i].start if pos[i].start > 0 else 0
-                e = pos[i].end
-                if e <= pos[i].start or memchr(occ + s, 1, e - s) != NULL:
-                    continue
-                memset(occ + s, 1, e - s)
-                chosen[c] = pos[i]
-                c += 1
-            free(occ)
-            qsort(chosen, c, sizeof(HitPos), _by_start)
-            return [<object>PyList_GET_ITEM(hits, chosen[j].idx) for j in range(c)]
-        return [<object>PyList_GET_ITEM(hits, pos[j].idx) for j in range(n)]
+        c = _select_pos(pos, n)
+        return [<object>PyList_GET_ITEM(hits, pos[i].idx) for i in range(c)]
     finally:
         free(pos)
 

@@ -179,16 +179,17 @@ def mentions_from_hits(hits: list[Hit], source: str, *, lang: str | None, fold_s
 
 
 def core_mentions(matcher: Scanner, folded: Folded, *, lang: str | None, fold_steps=None,  # noqa: ANN001
-                  borrowed: dict[str, frozenset[str]] | None = None) -> tuple[list[Mention], bool, bool]:
-    """``(mentions_from_hits(matcher.find(folded, lang), folded.source, ...), inflected, borrowed)``: the flags are
-    False when no mention can be an inflected form (``inflect.restore_inflected`` would change nothing) or when
-    none names an entity with one of its borrowed aliases (``borrowed``: entity id -> those alias texts;
-    ``kb.borrowed_checks`` would drop nothing); the compiled path tells per hit (and makes the hits and their
-    mentions in one call), the Python reference always says True (both run)."""
+                  borrowed: dict[str, frozenset[str]] | None = None
+                  ) -> tuple[list[Mention], list[int] | None, list[int] | None]:
+    """``(mentions_from_hits(matcher.find(folded, lang), folded.source, ...), inflected, named)``: ``inflected``
+    indexes the mentions that may be inflected forms (the only ones ``inflect.restore_inflected`` can change),
+    ``named`` those that may name an entity with one of its borrowed aliases (``borrowed``: entity id -> those
+    alias texts; the only ones ``kb.borrowed_checks`` looks at); None: every mention.  The compiled path makes the
+    hits and their mentions in one call and tells per hit; the Python reference says None (both steps see all)."""
     if compiled.USE:
         return compiled.scan.core(matcher, folded, lang, fold_steps, borrowed, _MAKER[0] if _MAKER else _maker())
     hits = matcher.find(folded, lang)
-    return mentions_from_hits(hits, folded.source, lang=lang, fold_steps=fold_steps), True, True
+    return mentions_from_hits(hits, folded.source, lang=lang, fold_steps=fold_steps), None, None
 
 
 _MAKER: list = []

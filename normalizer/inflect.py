@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import product
@@ -245,15 +246,18 @@ def with_inflections(tables: TableSet, folder: Folder, inflector: Inflector | No
     return TableSet(entities, tables.files, tables.version, tables.warnings, tables.known_ambiguous)
 
 
-def restore_inflected(mentions: list[Mention], tables: TableSet, inflector: Inflector | None = None) -> list[Mention]:
+def restore_inflected(mentions: list[Mention], tables: TableSet, inflector: Inflector | None = None, *,
+                      only: Sequence[int] | None = None) -> list[Mention]:
     """Mentions of an inflected form: ``inflected=True``, the table alias as ``alias``, scored like a fused suffix
-    (an ambiguous one too, with its candidates)."""
+    (an ambiguous one too, with its candidates).  ``only``: the indexes of the mentions that may be such forms
+    (None: all)."""
     from .decide import PENALTY_INFLECTED, SCORE_FOLDED
 
     inflector = inflector or default_inflector()
     score = round(SCORE_FOLDED - PENALTY_INFLECTED, 4)
     out = mentions
-    for i, m in enumerate(mentions):
+    for i in range(len(mentions)) if only is None else only:
+        m = mentions[i]
         if m.method != "variant" or m.alias.isascii():
             continue  # (an inflected form matches as a derived alias: method "variant")
         hit = _forms_of(m.id or (m.candidates[0].id if m.candidates else ""), tables, inflector).get(m.alias)

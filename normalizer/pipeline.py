@@ -124,12 +124,12 @@ class Normalizer:
             raise ValueError(f"text too long: {len(text)} characters (limit {MAX_TEXT_CHARS}); split it")
         folded = self.folder.fold(text)
         steps = self.folder.steps_for if explain else None
-        # flags: can a mention be an inflected form / a borrowed name (else the steps for them are skipped)
+        # which mentions may be inflected forms / borrowed names (None: all): the steps for them look at those only
         names = borrowed_names(self.tables.entities, self._borrowed)
         mentions, inflected, borrowed = core_mentions(self.matcher, folded, lang=lang, fold_steps=steps,
                                                       borrowed=names)
-        if inflected:
-            mentions = restore_inflected(mentions, self.tables)  # inflected Greek/Russian forms: table alias
+        if inflected is None or inflected:  # inflected Greek/Russian forms: inflected, table alias
+            mentions = restore_inflected(mentions, self.tables, only=inflected)
         if self.use_variants or self.use_fuzzy or self.use_context:
             tokens = tokenize(folded, self.variants, lang, [(m.start, m.end) for m in mentions])
             stop = self.stopwords.for_lang(lang)
@@ -146,8 +146,11 @@ class Normalizer:
                                         lang, folded.text)
                 mentions = local_alias_mentions(mentions, text, steps)
         passes = self.use_variants or self.use_fuzzy or self.use_context
-        if borrowed or explain or passes:
-            mentions = borrowed_checks(mentions, text, self.tables.entities, self._borrowed, explain=explain)
+        if passes or explain:
+            borrowed = None  # every mention (the passes' too)
+        if borrowed is None or borrowed:
+            mentions = borrowed_checks(mentions, text, self.tables.entities, self._borrowed, explain=explain,
+                                       only=borrowed)
         if passes:  # the core's mentions come in start order
             mentions.sort(key=_START)
         return Result(text, tuple(mentions), lang)

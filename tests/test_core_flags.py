@@ -1,7 +1,8 @@
 """The compiled core path's shortcuts (normalizer/_scan.pyx ``core``): its hit selection is ``decide.select_hits``,
-its mentions are ``mentions_from_hits(matcher.find(...))``, and its two flags are sound: when it says no mention can
-be an inflected form or a borrowed name, ``restore_inflected`` and ``borrowed_checks`` would change nothing (the
-pipeline then skips them).  The corpus-level check of the whole output is tests/test_exact_identity.py."""
+its mentions are ``mentions_from_hits(matcher.find(...))``, and the mentions it names as possible inflected forms
+and borrowed names are all that ``restore_inflected`` and ``borrowed_checks`` need to look at (the pipeline passes
+them those indexes and skips them when there are none).  The corpus-level check of the whole output is
+tests/test_exact_identity.py."""
 
 from __future__ import annotations
 
@@ -65,20 +66,30 @@ def test_core_mentions_and_flags(text: str, lang: str | None, explain: bool) -> 
     folded = N.folder.fold(text)
     steps = N.folder.steps_for if explain else None
     names = borrowed_names(N.tables.entities, N._borrowed)
-    mentions, inflected, borrowed = core_mentions(N.matcher, folded, lang=lang, fold_steps=steps, borrowed=names)
+    mentions, inflected, named = core_mentions(N.matcher, folded, lang=lang, fold_steps=steps, borrowed=names)
     reference = _on(False, lambda: mentions_from_hits(N.matcher.find(N.folder.fold(text), lang), text, lang=lang,
                                                       fold_steps=steps))
     assert mentions == reference
-    if not inflected:
-        assert restore_inflected(mentions, N.tables) == mentions
-    if not borrowed:
-        assert borrowed_checks(mentions, text, N.tables.entities, N._borrowed, explain=explain) == mentions
+    assert restore_inflected(mentions, N.tables, only=inflected) == restore_inflected(mentions, N.tables)
+    checked = borrowed_checks(mentions, text, N.tables.entities, N._borrowed, explain=explain)
+    assert borrowed_checks(mentions, text, N.tables.entities, N._borrowed, explain=explain, only=named) == checked
 
 
 def test_the_flags_are_raised_where_there_is_work() -> None:
-    """Not always False: an inflected Greek form and a borrowed name do raise them (else the test above proves
-    nothing about them)."""
+    """Not always empty: inflected Greek/Russian forms and borrowed names are named (else the test above proves
+    nothing about them); the Python reference names every mention (None)."""
     names = borrowed_names(N.tables.entities, N._borrowed)
     flags = [core_mentions(N.matcher, N.folder.fold(t), lang=lg, borrowed=names)[1:] for t, lg in TEXTS]
     assert any(i for i, _ in flags) and any(b for _, b in flags)
-    assert _on(False, lambda: core_mentions(N.matcher, N.folder.fold(TEXTS[0][0]), lang="tr")[1:]) == (True, True)
+    assert _on(False, lambda: core_mentions(N.matcher, N.folder.fold(TEXTS[0][0]), lang="tr")[1:]) == (None, None)
+
+
+def test_a_full_row_memo_empties_and_refills() -> None:
+    """The compiled view keeps rows by key number up to the matcher's ``record_memo``, then empties: with a memo
+    of two keys the output stays the same."""
+    small = Normalizer(variants=False, fuzzy=False, context=False)
+    small.matcher.record_memo = 2
+    small.matcher.__dict__.pop("_compiled_view", None)
+    for _ in range(2):
+        for text, lang in TEXTS:
+            assert small.normalize(text, lang) == N.normalize(text, lang)

@@ -11,7 +11,7 @@ naming a KB entity no table asked for (bundled mode) does not count next to anot
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from ..types import Entity, Mention
@@ -108,12 +108,14 @@ def _capitalised_neighbour(text: str, start: int, end: int) -> bool:
 
 
 def borrowed_checks(mentions: list[Mention], text: str, entities: Mapping[str, Entity], memo: dict, *,
-                    explain: bool) -> list[Mention]:
-    """Drop ordinary-word borrowed mentions without evidence; in explain mode, name each borrowed name's source."""
+                    explain: bool, only: Sequence[int] | None = None) -> list[Mention]:
+    """Drop ordinary-word borrowed mentions without evidence; in explain mode, name each borrowed name's source.
+    ``only``: the indexes of the mentions that may be borrowed names, in order (None: all)."""
     needs: list[int] = []
     out = list(mentions)
     names = borrowed_names(entities, memo)
-    for i, m in enumerate(out):
+    for i in range(len(out)) if only is None else only:
+        m = out[i]
         per = names.get(m.id) if m.id is not None else None
         if per is None or m.alias not in per:
             continue  # not a borrowed name (no borrowed_source)
