@@ -103,12 +103,10 @@ def _normalizer_tool(n, pure: bool = False) -> tuple[Callable[[Texts], object], 
     from normalizer import compiled
 
     def run(texts: Texts) -> int:
-        old = compiled.USE
-        compiled.USE = old and not pure
-        try:
+        def count() -> int:
             return sum(len(n.normalize(t, lang).mentions) for t, lang in texts)
-        finally:
-            compiled.USE = old
+
+        return compiled.run_on(False, count) if pure else count()
 
     return run, lambda texts: texts
 

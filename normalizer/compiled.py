@@ -9,6 +9,10 @@ reference that gives the same output (``scan.py``, ``decide.py``, ``fastfold.py`
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
 
 try:
     from . import _fold as fold
@@ -28,3 +32,15 @@ USE = scan is not None and os.environ.get("NORMALIZER_PURE", "").strip().lower()
 def available() -> bool:
     """Were the compiled modules built and imported (all of them)?"""
     return all(m is not None for m in (fold, scan, spans, align, fuzzy))
+
+
+def run_on(use: bool, fn: Callable[[], T]) -> T:
+    """``fn()`` with the compiled path switched on (``use``) or off (the Python reference), then as before: for
+    the identity tests and the benchmarks' before/after."""
+    global USE
+    old = USE
+    USE = use and available()
+    try:
+        return fn()
+    finally:
+        USE = old

@@ -23,14 +23,6 @@ def _require_compiled() -> None:
         pytest.fail("the compiled extensions are not built (pip install -e . builds them)")
 
 
-def _on(use: bool, fn):  # noqa: ANN001, ANN202
-    old = compiled.USE
-    compiled.USE = use
-    try:
-        return fn()
-    finally:
-        compiled.USE = old
-
 
 def test_compiled_align_gives_the_reference_result() -> None:
     v = default_variants()
@@ -49,15 +41,15 @@ def test_compiled_align_gives_the_reference_result() -> None:
         q = v.tokens(" ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 5))))
         a = v.tokens(" ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 5))))
         for args in ((q, a), (q, a, weight, known), (q, a, weight, None)):
-            assert _on(True, lambda args=args: align(*args)) == _on(False, lambda args=args: align(*args))
+            assert compiled.run_on(True, lambda args=args: align(*args)) == compiled.run_on(False, lambda args=args: align(*args))
             compared += 1
-        scored = [_on(use, lambda q=q, a=a: name_score(q, a, weight=weight, known=known)) for use in (True, False)]
+        scored = [compiled.run_on(use, lambda q=q, a=a: name_score(q, a, weight=weight, known=known)) for use in (True, False)]
         assert scored[0] == scored[1]
     assert compared == 1800
 
 
 def test_compiled_align_pairs_words_written_as_one() -> None:
     v = default_variants()
-    got = _on(True, lambda: align(v.tokens("ABDOULAZIZ Hamid"), v.tokens("Abdul Aziz Hamid")))
-    assert got == _on(False, lambda: align(v.tokens("ABDOULAZIZ Hamid"), v.tokens("Abdul Aziz Hamid")))
+    got = compiled.run_on(True, lambda: align(v.tokens("ABDOULAZIZ Hamid"), v.tokens("Abdul Aziz Hamid")))
+    assert got == compiled.run_on(False, lambda: align(v.tokens("ABDOULAZIZ Hamid"), v.tokens("Abdul Aziz Hamid")))
     assert any(len(p["alias"].split()) == 2 for p in got[1]["aligned"])  # one word paired with two

@@ -27,16 +27,8 @@ def _require_compiled() -> None:
 
 def _both(fn):  # noqa: ANN001, ANN202
     """``fn()`` on the compiled path and on the Python reference."""
-    return _on(True, fn), _on(False, fn)
+    return compiled.run_on(True, fn), compiled.run_on(False, fn)
 
-
-def _on(use: bool, fn):  # noqa: ANN001, ANN202
-    old = compiled.USE
-    compiled.USE = use
-    try:
-        return fn()
-    finally:
-        compiled.USE = old
 
 
 def _fold_tuple(text: str) -> tuple:

@@ -40,14 +40,6 @@ def _require_compiled() -> None:
         pytest.fail("the compiled extensions are not built (pip install -e . builds them)")
 
 
-def _on(use: bool, fn):  # noqa: ANN001, ANN202
-    old = compiled.USE
-    compiled.USE = use
-    try:
-        return fn()
-    finally:
-        compiled.USE = old
-
 
 spans = st.lists(st.tuples(st.integers(0, 30), st.integers(0, 8)), max_size=14)
 
@@ -67,7 +59,7 @@ def test_core_mentions_and_flags(text: str, lang: str | None, explain: bool) -> 
     steps = N.folder.steps_for if explain else None
     names = borrowed_names(N.tables.entities, N._borrowed)
     mentions, inflected, named = core_mentions(N.matcher, folded, lang=lang, fold_steps=steps, borrowed=names)
-    reference = _on(False, lambda: mentions_from_hits(N.matcher.find(N.folder.fold(text), lang), text, lang=lang,
+    reference = compiled.run_on(False, lambda: mentions_from_hits(N.matcher.find(N.folder.fold(text), lang), text, lang=lang,
                                                       fold_steps=steps))
     assert mentions == reference
     assert restore_inflected(mentions, N.tables, only=inflected) == restore_inflected(mentions, N.tables)
@@ -81,7 +73,7 @@ def test_the_flags_are_raised_where_there_is_work() -> None:
     names = borrowed_names(N.tables.entities, N._borrowed)
     flags = [core_mentions(N.matcher, N.folder.fold(t), lang=lg, borrowed=names)[1:] for t, lg in TEXTS]
     assert any(i for i, _ in flags) and any(b for _, b in flags)
-    assert _on(False, lambda: core_mentions(N.matcher, N.folder.fold(TEXTS[0][0]), lang="tr")[1:]) == (None, None)
+    assert compiled.run_on(False, lambda: core_mentions(N.matcher, N.folder.fold(TEXTS[0][0]), lang="tr")[1:]) == (None, None)
 
 
 def test_a_full_row_memo_empties_and_refills() -> None:
