@@ -19,7 +19,7 @@ import numpy as np
 from . import compiled
 from .fold import Folded
 from .names.keys import TokenKey, Variants
-from .types import _setters
+from .types import slotted_maker
 
 MAX_WINDOW = 7
 _ARABIC = re.compile("[\u0600-\u06ff]")
@@ -85,45 +85,8 @@ def _kernel(variants: Variants):  # noqa: ANN202
                                     ("start", "end", "key", "cap", "upper", "folded"))
 
 
-def _token_maker():  # noqa: ANN202
-    """``Token(start, end, key, cap, upper, folded)`` without the frozen dataclass's per-field ``__setattr__``."""
-    sets = _setters(Token, ("start", "end", "key", "cap", "upper", "folded"))
-    if sets is None:
-        return Token
-    new = object.__new__
-    s0, s1, s2, s3, s4, s5 = sets
-
-    def make(start: int, end: int, key: TokenKey, cap: bool, upper: bool, folded: str) -> Token:
-        t = new(Token)
-        s0(t, start)
-        s1(t, end)
-        s2(t, key)
-        s3(t, cap)
-        s4(t, upper)
-        s5(t, folded)
-        return t
-
-    return make
-
-
-def _window_maker():  # noqa: ANN202
-    """``Window(tokens, at_edge)``, as :func:`_token_maker` (the name passes make several per capitalised word)."""
-    sets = _setters(Window, ("tokens", "at_edge"))
-    if sets is None:
-        return Window
-    new = object.__new__
-    s0, s1 = sets
-
-    def make(tokens: tuple[Token, ...], at_edge: bool) -> Window:
-        w = new(Window)
-        s0(w, tokens)
-        s1(w, at_edge)
-        return w
-
-    return make
-
-
-_new_token, _new_window = _token_maker(), _window_maker()
+_new_token = slotted_maker(Token, ("start", "end", "key", "cap", "upper", "folded"))
+_new_window = slotted_maker(Window, ("tokens", "at_edge"))
 
 
 def _tokens_at(folded: Folded, variants: Variants, lang: str | None, starts: list[int], known: bool,

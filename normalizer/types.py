@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from types import MemberDescriptorType
 from typing import Any
@@ -144,39 +145,24 @@ def _setters(cls: type, names: tuple[str, ...]) -> list | None:
     return [d.__set__ for d in slots]  # type: ignore[union-attr]
 
 
-def _mention_maker():  # noqa: ANN202
-    """``Mention(...)`` with all fields positional, without the frozen dataclass's per-field
-    ``object.__setattr__`` (about twice as fast: the matcher makes one per hit); the plain constructor when
-    Mention is not a slotted class."""
-    sets = _setters(Mention, ("text", "start", "end", "id", "canonical", "type", "score", "method", "alias", "lang",
-                              "inflected", "ambiguous", "candidates", "explain"))
+def slotted_maker(cls: type, fields: tuple[str, ...], name: str | None = None) -> Callable[..., Any]:
+    """``cls(*values)`` for these fields (every slot, in this order) without a frozen dataclass's per-field
+    ``object.__setattr__`` (about twice as fast: the matcher makes a Mention per hit, the name passes a Token per
+    capitalised word); the plain constructor when ``cls`` is not a slotted class.  The function is written out
+    for its arity (no loop per call), as ``dataclasses`` writes ``__init__``; ``name``: its name in this module
+    (for pickling by reference)."""
+    sets = _setters(cls, fields)
     if sets is None:
-        return Mention
-    new = object.__new__
-    s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13 = sets
-
-    def make(text: str, start: int, end: int, id: str | None, canonical: str | None, type: str | None,  # noqa: A002
-             score: float, method: str, alias: str, lang: str, inflected: bool, ambiguous: bool,
-             candidates: tuple[Candidate, ...], explain: Explanation | None) -> Mention:
-        m = new(Mention)
-        s0(m, text)
-        s1(m, start)
-        s2(m, end)
-        s3(m, id)
-        s4(m, canonical)
-        s5(m, type)
-        s6(m, score)
-        s7(m, method)
-        s8(m, alias)
-        s9(m, lang)
-        s10(m, inflected)
-        s11(m, ambiguous)
-        s12(m, candidates)
-        s13(m, explain)
-        return m
-
-    make.__qualname__ = make.__name__ = "new_mention"  # pickled by reference (see Mention.__reduce__)
-    make.__module__ = __name__
+        return cls
+    args = ", ".join(fields)
+    body = "".join(f"    s{i}(o, {f})\n" for i, f in enumerate(fields))
+    scope: dict[str, Any] = {"new": object.__new__, "cls": cls, **{f"s{i}": st for i, st in enumerate(sets)}}
+    exec(f"def make({args}):\n    o = new(cls)\n{body}    return o\n", scope)  # noqa: S102
+    make = scope["make"]
+    make.__qualname__ = make.__name__ = name or f"new_{cls.__name__.lower()}"
+    if name:  # pickled by reference as normalizer.types.<name> (see Mention.__reduce__)
+        make.__module__ = __name__
+    make.__doc__ = f"``{cls.__name__}({args})``, made by :func:`slotted_maker`."
     return make
 
 
@@ -206,7 +192,8 @@ def _candidate_maker():  # noqa: ANN202
     return make
 
 
-new_mention = _mention_maker()
+new_mention = slotted_maker(Mention, ("text", "start", "end", "id", "canonical", "type", "score", "method", "alias",
+                                      "lang", "inflected", "ambiguous", "candidates", "explain"), "new_mention")
 new_candidate = _candidate_maker()
 
 
