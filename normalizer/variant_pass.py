@@ -6,7 +6,7 @@ carries the rule ``context:corroborated``) that never overlap what an earlier pa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Sequence
 from dataclasses import replace
 
 from .context import window_key
@@ -31,8 +31,7 @@ def variant_mentions(tokens: list[Token], source: str, taken: list[tuple[int, in
     for run in runs(tokens, source, taken):
         # the same words decide the same way wherever they stand: news repeats its names (memo per index; a
         # run with single capitals is read afresh: whether dots join them is not in its words)
-        sig = None if steps or any(t.upper and len(t.folded) == 1 for t in run) else (
-            stopwords, tuple((t.folded, t.key.text, t.key.key, t.key.lang, t.cap, t.upper) for t in run))
+        sig = None if steps or any(t.upper and len(t.folded) == 1 for t in run) else (stopwords, _words(run))
         decided = memo.get(sig) if sig is not None else None
         if decided is None:
             decided = _decide_run(run, source, index, tables, th, stopwords, steps, keep)
@@ -102,8 +101,7 @@ def _decide_run(run: list[Token], source: str, index: VariantIndex, tables: Tabl
                 decided.append((*place, m, False))
                 taken.add(m.start, m.end)
             continue
-        sig = None if steps else tuple((t.folded, t.key.text, t.key.key, t.key.lang, t.cap, t.upper)
-                                       for t in win.tokens)
+        sig = None if steps else _words(win.tokens)
         best = memo.get(sig, _UNSEEN) if sig is not None else _UNSEEN
         if best is _UNSEEN:
             best = decide_readings(win, window_key(win.keys), source, index, tables, th, steps)
@@ -118,6 +116,11 @@ def _decide_run(run: list[Token], source: str, index: VariantIndex, tables: Tabl
         if not weak_match:
             taken.add(m.start, m.end)
     return decided
+
+
+def _words(tokens: Sequence[Token]) -> tuple:
+    """What a decision on these tokens depends on (the memos' keys): each word as written, read and cased."""
+    return tuple((t.folded, t.key.text, t.key.key, t.key.lang, t.cap, t.upper) for t in tokens)
 
 
 def _moved(m: Mention, source: str, start: int, end: int) -> Mention:
