@@ -56,7 +56,7 @@ class EntitySearch:
                 ent = owners[i]
                 got = ranks.get(ent.id)
                 if got is None or rank < got[0]:
-                    ranks[ent.id] = (rank, ent) if got is None else (rank, got[1])
+                    ranks[ent.id] = (rank, ent)
             p = blob.find(key, p + 1)
         scored = sorted(((rank, ent.name, ent) for rank, ent in ranks.values()), key=lambda t: (t[0], t[1]))
         return [ent for _, _, ent in scored[:limit]]
