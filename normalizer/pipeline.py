@@ -194,10 +194,12 @@ class Normalizer:
         return self._search.search(self.folder.fold_key(query), limit)
 
     # -------------------------------------------------------------------------------------------- warm-up
-    def warm(self) -> Normalizer:
+    def warm(self, *, search: bool = True) -> Normalizer:
         """Build now everything that is otherwise built on first use (variant and fuzzy indexes, stopwords,
-        common words, per-script patterns, memos), so that no later call pays for it: a server calls this
-        before it reports ready and before a reload swaps tables in.  Returns ``self``."""
+        common words, per-script patterns, memos, and with ``search`` the entity search of
+        :meth:`search_entities`), so that no later call pays for it: a server calls this before it reports ready
+        and before a reload swaps tables in; a batch worker that never searches passes ``search=False`` (the
+        search holds every alias's key again: seconds and ~100 MB at 1M aliases).  Returns ``self``."""
         _ = self.variants.common_words, self.stopwords
         if self.use_variants or self.use_fuzzy or self.use_context:
             _ = self.variant_index, self.fuzzy_index
@@ -206,7 +208,8 @@ class Normalizer:
             self.normalize(text, lang)
             self.normalize(text, lang, explain=True)
         self.resolve("Islamik Devlet")
-        self.search_entities("isla")
+        if search:
+            self.search_entities("isla")
         return self
 
     # ---------------------------------------------------------------------------------------------- pickling

@@ -107,8 +107,9 @@ def _build(job: Job) -> tuple[Normalizer, bool | list[str] | None]:
 
 
 def warm(n: Normalizer) -> Normalizer:
-    """Load (or build and cache) the indexes that normalize() and resolve() build on first use."""
-    return n.warm()
+    """Load (or build and cache) the indexes that normalize() and resolve() build on first use (not the entity
+    search: a Spark job never searches)."""
+    return n.warm(search=False)
 
 
 def _shipped_dir(name: str) -> Path:

@@ -4,6 +4,8 @@ starts with, then contains), by name, at most ``limit``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -46,3 +48,10 @@ def test_same_entities_as_the_plain_search(key: str, start: int, width: int, lim
     piece = key[min(start, len(key)):][:width]
     for query in (piece, piece.upper(), key):
         assert _ids(query, limit) == reference(query, limit)
+
+
+def test_warm_builds_the_search_unless_told_not_to() -> None:
+    """A server's warm() builds it before serving; a batch or Spark worker (``search=False``) never pays for it."""
+    fresh = Normalizer([Path(__file__).parent / "fixtures" / "core_table.yaml"], bundled=False, link=False)
+    assert fresh.warm(search=False)._search is None
+    assert fresh.warm()._search is not None
