@@ -111,6 +111,18 @@ cdef void _select(float* s, int* ids, Py_ssize_t n, Py_ssize_t k) noexcept nogil
             hi = j
 
 
+cdef inline Py_ssize_t _first_over(const unsigned char[:] v, Py_ssize_t lo, Py_ssize_t hi, int x) noexcept nogil:
+    """The first position in ``[lo, hi)`` of sorted ``v`` holding more than ``x`` (``hi`` if none)."""
+    cdef Py_ssize_t mid
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if v[mid] <= x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
 def gather(const ptr_t[:] post_ptr, const int[:] post, const unsigned char[:] post_len,
            const unsigned char[:] lengths, const long long[:] tokens, const float[:] weights,
            float[:] work, int shortest, int longest, bint window,
@@ -120,7 +132,7 @@ def gather(const ptr_t[:] post_ptr, const int[:] post, const unsigned char[:] po
     hold ``keep`` of the (alias, token) hits, and return the ``n`` best of those by sum (+ ``bonus`` for an alias
     within two letters of ``query_len``) over (alias length + query length), in no particular order.  ``work`` (two floats per
     alias, side by side in memory: the sum and the hits) is zero on entry and on return."""
-    cdef Py_ssize_t k, p, a, a2, b, lo, hi, mid, total = 0, n_touch = 0, m, j, cum
+    cdef Py_ssize_t k, p, a, a2, b, total = 0, n_touch = 0, m, j, cum
     cdef int i
     cdef float w
     cdef Py_ssize_t n_tok = tokens.shape[0]
@@ -139,22 +151,8 @@ def gather(const ptr_t[:] post_ptr, const int[:] post, const unsigned char[:] po
             for k in range(n_tok):
                 a, b = <Py_ssize_t>post_ptr[tokens[k]], <Py_ssize_t>post_ptr[tokens[k] + 1]
                 if window and b - a > 64:  # postings are sorted by alias length within a token
-                    lo, hi = a, b
-                    while lo < hi:
-                        mid = (lo + hi) // 2
-                        if post_len[mid] < shortest:
-                            lo = mid + 1
-                        else:
-                            hi = mid
-                    a2 = lo
-                    lo, hi = a2, b
-                    while lo < hi:
-                        mid = (lo + hi) // 2
-                        if post_len[mid] <= longest:
-                            lo = mid + 1
-                        else:
-                            hi = mid
-                    a, b = a2, lo
+                    a2 = _first_over(post_len, a, b, shortest - 1)
+                    a, b = a2, _first_over(post_len, a2, b, longest)
                 w = weights[k]
                 for p in range(a, b):
                     if p + AHEAD < b:
